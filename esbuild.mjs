@@ -1,0 +1,26 @@
+// Bundles the client, the server and the CLI into CommonJS files for Node.
+// esbuild only bundles; type checking is `npm run check-types` (tsc --noEmit).
+// Bundling also turns ESM-only Chevrotain into CommonJS that VS Code can load.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // ssh2's optional native helpers are loaded in try/catch; keep them out of the bundle.
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+};
+
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js' },
+  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js' },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js' },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));

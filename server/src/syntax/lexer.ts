@@ -1,0 +1,479 @@
+import type { IToken, TokenType } from 'chevrotain';
+import type { Span } from '../core/span';
+import * as T from './tokens';
+
+/**
+ * The scanner: nft's flex rules (src/scanner.l, summarised in
+ * shared/reference/nft-grammar.md §2) as one hand-written loop over char codes.
+ * Where flex takes the longest match among addresses, times, classids, numbers and
+ * words, so do we; keywords are looked up after a word is cut.
+ *
+ * Invariant: never throws; every input character ends up in a token, a comment, or
+ * skipped whitespace; unknown characters become `Junk` tokens the parser rejects.
+ */
+
+export interface LexComment {
+  text: string;
+  span: Span;
+}
+
+export interface LexProblem {
+  message: string;
+  span: Span;
+}
+
+export interface LexResult {
+  tokens: IToken[];
+  comments: LexComment[];
+  problems: LexProblem[];
+}
+
+const enum C {
+  TAB = 9,
+  LF = 10,
+  CR = 13,
+  SPACE = 32,
+  BANG = 33,
+  QUOTE = 34,
+  HASH = 35,
+  DOLLAR = 36,
+  AMP = 38,
+  LPAREN = 40,
+  RPAREN = 41,
+  STAR = 42,
+  PLUS = 43,
+  COMMA = 44,
+  DASH = 45,
+  DOT = 46,
+  SLASH = 47,
+  D0 = 48,
+  D9 = 57,
+  COLON = 58,
+  SEMI = 59,
+  LT = 60,
+  EQ = 61,
+  GT = 62,
+  AT = 64,
+  LBRACKET = 91,
+  BACKSLASH = 92,
+  RBRACKET = 93,
+  CARET = 94,
+  UNDERSCORE = 95,
+  LBRACE = 123,
+  PIPE = 124,
+  RBRACE = 125,
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isWordStart(c: number): boolean {
+  return isAlpha(c) || c === C.UNDERSCORE || c === C.DOT;
+}
+function isWordChar(c: number): boolean {
+  return isAlpha(c) || isDigit(c) || c === C.UNDERSCORE || c === C.DOT || c === C.SLASH || c === C.DASH;
+}
+
+function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  if (parts.length !== 4) return false;
+  for (const p of parts) if (p.length === 0 || p.length > 3 || !/^[0-9]+$/.test(p)) return false;
+  return true;
+}
+
+/** RFC 4291 text forms, including `::`, and an IPv4 tail (`::ffff:1.2.3.4`). */
+export function isIPv6(s: string): boolean {
+  if (s.length < 2 || s.indexOf(':') < 0) return false;
+  let groups: string[];
+  let v4Tail = false;
+  const lastColon = s.lastIndexOf(':');
+  const tail = s.slice(lastColon + 1);
+  let head = s;
+  if (tail.includes('.')) {
+    if (!isIPv4(tail)) return false;
+    v4Tail = true;
+    head = s.slice(0, lastColon + 1);
+    if (head.endsWith('::')) head = head; // "::" then v4
+    else head = head.slice(0, -1);
+  }
+  const dbl = head.indexOf('::');
+  if (dbl >= 0 && head.indexOf('::', dbl + 1) >= 0) return false;
+  const max = v4Tail ? 6 : 8;
+  const check = (g: string) => g.length >= 1 && g.length <= 4 && /^[0-9A-Fa-f]+$/.test(g);
+  if (dbl >= 0) {
+    const left = head.slice(0, dbl);
+    const right = head.slice(dbl + 2);
+    const l = left === '' ? [] : left.split(':');
+    const r = right === '' ? [] : right.split(':');
+    if (!l.every(check) || !r.every(check)) return false;
+    return l.length + r.length <= max - 1;
+  }
+  groups = head === '' ? [] : head.split(':');
+  if (!groups.every(check)) return false;
+  return groups.length === max;
+}
+
+/** Longest prefix of text[pos..] that is an IPv6 address, or 0. */
+function matchIPv6(text: string, pos: number): number {
+  let end = pos;
+  let colons = 0;
+  while (end < text.length) {
+    const c = text.charCodeAt(end);
+    if (c === C.COLON) colons++;
+    else if (!(isHex(c) || c === C.DOT)) break;
+    end++;
+  }
+  if (colons < 2) return 0;
+  for (let e = end; e > pos + 1; e--) {
+    if (isIPv6(text.slice(pos, e))) return e - pos;
+  }
+  return 0;
+}
+
+/** `h{1,2}(:h{1,2}){5}` */
+function matchMac(text: string, pos: number): number {
+  let p = pos;
+  for (let g = 0; g < 6; g++) {
+    let n = 0;
+    while (n < 2 && isHex(text.charCodeAt(p))) {
+      p++;
+      n++;
+    }
+    if (n === 0) return 0;
+    if (g < 5) {
+      if (text.charCodeAt(p) !== C.COLON) return 0;
+      p++;
+    }
+  }
+  return p - pos;
+}
+
+/** `h{1,4}:h{1,4}` when followed by whitespace, `:`, `-`, `}` or `,` (nft's classid rule). */
+function matchClassid(text: string, pos: number): number {
+  let p = pos;
+  let n = 0;
+  while (n < 5 && isHex(text.charCodeAt(p))) {
+    p++;
+    n++;
+  }
+  if (n === 0 || n > 4 || text.charCodeAt(p) !== C.COLON) return 0;
+  p++;
+  n = 0;
+  while (n < 5 && isHex(text.charCodeAt(p))) {
+    p++;
+    n++;
+  }
+  if (n === 0 || n > 4) return 0;
+  const f = text.charCodeAt(p);
+  if (f === C.SPACE || f === C.TAB || f === C.LF || f === C.COLON || f === C.DASH || f === C.RBRACE || f === C.COMMA)
+    return p - pos;
+  return 0;
+}
+
+/** `(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?`, at least one unit. */
+function matchTime(text: string, pos: number): number {
+  const units = ['d', 'h', 'm', 's', 'ms'];
+  let p = pos;
+  let u = 0;
+  let any = false;
+  while (u < units.length) {
+    let q = p;
+    while (isDigit(text.charCodeAt(q))) q++;
+    if (q === p) break;
+    let matched = -1;
+    for (let k = u; k < units.length; k++) {
+      const unit = units[k];
+      if (text.startsWith(unit, q)) {
+        // `ms` must win over `m` followed by `s...` only when it is the longer unit here.
+        if (unit === 'm' && text.startsWith('ms', q)) continue;
+        matched = k;
+        break;
+      }
+    }
+    if (matched < 0) break;
+    p = q + units[matched].length;
+    u = matched + 1;
+    any = true;
+  }
+  return any ? p - pos : 0;
+}
+
+function matchIPv4(text: string, pos: number): number {
+  let p = pos;
+  for (let g = 0; g < 4; g++) {
+    let n = 0;
+    while (isDigit(text.charCodeAt(p))) {
+      p++;
+      n++;
+    }
+    if (n === 0 || n > 3) return 0;
+    if (g < 3) {
+      if (text.charCodeAt(p) !== C.DOT) return 0;
+      p++;
+    }
+  }
+  return p - pos;
+}
+
+const PUNCT: Record<number, TokenType> = {
+  [C.LBRACE]: T.LBrace,
+  [C.RBRACE]: T.RBrace,
+  [C.LBRACKET]: T.LBracket,
+  [C.RBRACKET]: T.RBracket,
+  [C.LPAREN]: T.LParen,
+  [C.RPAREN]: T.RParen,
+  [C.COMMA]: T.Comma,
+  [C.COLON]: T.Colon,
+  [C.SEMI]: T.Semicolon,
+  [C.SLASH]: T.Slash,
+  [C.DASH]: T.Dash,
+  [C.PLUS]: T.Plus,
+  [C.STAR]: T.Asterisk,
+  [C.AT]: T.At,
+  [C.DOLLAR]: T.Dollar,
+  [C.AMP]: T.Amp,
+  [C.PIPE]: T.Pipe,
+  [C.CARET]: T.Caret,
+  [C.DOT]: T.Dot,
+};
+
+function tok(type: TokenType, image: string, start: number, end: number): IToken {
+  return {
+    image,
+    startOffset: start,
+    endOffset: end - 1,
+    startLine: NaN,
+    startColumn: NaN,
+    endLine: NaN,
+    endColumn: NaN,
+    tokenType: type,
+    tokenTypeIdx: type.tokenTypeIdx!,
+  };
+}
+
+export function lex(text: string): LexResult {
+  const tokens: IToken[] = [];
+  const comments: LexComment[] = [];
+  const problems: LexProblem[] = [];
+  const n = text.length;
+  let pos = 0;
+  /** True while only blanks were seen since the last line start (for full-line comments). */
+  let lineBlank = true;
+
+  const push = (type: TokenType, start: number, end: number) => {
+    tokens.push(tok(type, text.slice(start, end), start, end));
+    lineBlank = false;
+  };
+
+  while (pos < n) {
+    const c = text.charCodeAt(pos);
+    if (c === C.SPACE || c === C.TAB) {
+      pos++;
+      continue;
+    }
+    if (c === C.LF) {
+      tokens.push(tok(T.Newline, '\n', pos, pos + 1));
+      pos++;
+      lineBlank = true;
+      continue;
+    }
+    if (c === C.CR) {
+      if (text.charCodeAt(pos + 1) === C.LF) {
+        // HEAD reports "CRLF line terminators"; treat it as a newline so recovery is sane.
+        problems.push({ message: 'CRLF line terminators are not supported by nft; use LF line endings', span: { start: pos, end: pos + 2 } });
+        tokens.push(tok(T.Newline, '\n', pos, pos + 2));
+        pos += 2;
+        lineBlank = true;
+        continue;
+      }
+      push(T.Junk, pos, pos + 1);
+      pos++;
+      continue;
+    }
+    if (c === C.BACKSLASH) {
+      const d = text.charCodeAt(pos + 1);
+      if (d === C.LF) {
+        pos += 2; // line continuation: no token
+        continue;
+      }
+      if (d === C.CR && text.charCodeAt(pos + 2) === C.LF) {
+        pos += 3;
+        continue;
+      }
+      if (d === C.STAR) {
+        // `\*` alone or `\*name` (asterisk string)
+        let e = pos + 2;
+        while (e < n && isWordChar(text.charCodeAt(e))) e++;
+        push(T.AsteriskString, pos, e);
+        pos = e;
+        continue;
+      }
+      push(T.Junk, pos, pos + 1);
+      pos++;
+      continue;
+    }
+    if (c === C.HASH) {
+      let e = pos;
+      while (e < n && text.charCodeAt(e) !== C.LF) e++;
+      let textEnd = e;
+      if (textEnd > pos && text.charCodeAt(textEnd - 1) === C.CR) textEnd--;
+      comments.push({ text: text.slice(pos, textEnd), span: { start: pos, end: textEnd } });
+      // A line holding only a comment is swallowed with its newline (scanner.l).
+      if (lineBlank && e < n) e++;
+      pos = e;
+      continue;
+    }
+    if (c === C.QUOTE) {
+      const close = text.indexOf('"', pos + 1);
+      if (close < 0) {
+        let e = pos;
+        while (e < n && text.charCodeAt(e) !== C.LF) e++;
+        problems.push({ message: 'unterminated string: missing closing `"`', span: { start: pos, end: e } });
+        push(T.QuotedString, pos, e);
+        pos = e;
+        continue;
+      }
+      push(T.QuotedString, pos, close + 1);
+      pos = close + 1;
+      continue;
+    }
+    if (isDigit(c) || isWordStart(c)) {
+      const start = pos;
+      // Longest match among the word-like rules of scanner.l.
+      let bestLen = 0;
+      let bestType: TokenType = T.Identifier;
+      const consider = (len: number, type: TokenType) => {
+        if (len > bestLen) {
+          bestLen = len;
+          bestType = type;
+        }
+      };
+      if (isDigit(c)) {
+        let e = pos;
+        if (c === C.D0 && (text.charCodeAt(pos + 1) === 120 || text.charCodeAt(pos + 1) === 88) && isHex(text.charCodeAt(pos + 2))) {
+          e = pos + 2;
+          while (isHex(text.charCodeAt(e))) e++;
+        } else {
+          while (isDigit(text.charCodeAt(e))) e++;
+        }
+        consider(e - pos, T.NumberTok);
+        consider(matchIPv4(text, pos), T.Address);
+        consider(matchTime(text, pos), T.Address);
+        if (text.startsWith('8021q', pos)) consider(5, T.Identifier);
+        if (text.startsWith('8021ad', pos)) consider(6, T.Identifier);
+      } else {
+        let e = pos + 1;
+        while (e < n && isWordChar(text.charCodeAt(e))) e++;
+        // A lone '.' is the concatenation operator, not a word.
+        if (!(c === C.DOT && e === pos + 1)) consider(e - pos, T.Identifier);
+        if (text.charCodeAt(e) === C.STAR) consider(e + 1 - pos, T.AsteriskString);
+        else if (text.charCodeAt(e) === C.BACKSLASH && text.charCodeAt(e + 1) === C.STAR) {
+          let f = e + 2;
+          while (f < n && isWordChar(text.charCodeAt(f))) f++;
+          consider(f - pos, T.AsteriskString);
+        }
+      }
+      if (isHex(c)) {
+        consider(matchIPv6(text, pos), T.Address);
+        consider(matchMac(text, pos), T.Address);
+        consider(matchClassid(text, pos), T.Address);
+      }
+      if (bestLen === 0) {
+        // Only a lone '.'.
+        push(T.Dot, pos, pos + 1);
+        pos++;
+        continue;
+      }
+      const image = text.slice(start, start + bestLen);
+      let type = bestType;
+      if (type === T.Identifier) type = T.keywordTokens.get(image) ?? T.Identifier;
+      tokens.push(tok(type, image, start, start + bestLen));
+      lineBlank = false;
+      pos = start + bestLen;
+      continue;
+    }
+    if (c === C.COLON && text.charCodeAt(pos + 1) === C.COLON) {
+      const len = matchIPv6(text, pos);
+      if (len > 0) {
+        push(T.Address, pos, pos + len);
+        pos += len;
+        continue;
+      }
+    }
+    if (c === C.LBRACKET) {
+      // Bracketed IPv6 (`[2001:db8::1]`): the brackets are dropped by nft.
+      const close = text.indexOf(']', pos + 1);
+      if (close > pos + 1 && close - pos < 60 && isIPv6(text.slice(pos + 1, close))) {
+        push(T.Address, pos, close + 1);
+        pos = close + 1;
+        continue;
+      }
+    }
+    const d = text.charCodeAt(pos + 1);
+    if (c === C.EQ) {
+      if (d === C.EQ) {
+        push(T.EqEq, pos, pos + 2);
+        pos += 2;
+      } else {
+        push(T.Assign, pos, pos + 1);
+        pos++;
+      }
+      continue;
+    }
+    if (c === C.BANG) {
+      if (d === C.EQ) {
+        push(T.NotEq, pos, pos + 2);
+        pos += 2;
+      } else {
+        push(T.Bang, pos, pos + 1);
+        pos++;
+      }
+      continue;
+    }
+    if (c === C.LT) {
+      if (d === C.EQ) push(T.Le, pos, pos + 2);
+      else if (d === C.LT) push(T.Shl, pos, pos + 2);
+      else {
+        push(T.Lt, pos, pos + 1);
+        pos++;
+        continue;
+      }
+      pos += 2;
+      continue;
+    }
+    if (c === C.GT) {
+      if (d === C.EQ) push(T.Ge, pos, pos + 2);
+      else if (d === C.GT) push(T.Shr, pos, pos + 2);
+      else {
+        push(T.Gt, pos, pos + 1);
+        pos++;
+        continue;
+      }
+      pos += 2;
+      continue;
+    }
+    if (c === C.STAR) {
+      push(T.Asterisk, pos, pos + 1);
+      pos++;
+      continue;
+    }
+    const p = PUNCT[c];
+    if (p) {
+      push(p, pos, pos + 1);
+      pos++;
+      continue;
+    }
+    // Anything else, including non-ASCII and control bytes: junk. Take a whole
+    // surrogate pair so a span never splits a character.
+    const e = c >= 0xd800 && c <= 0xdbff && pos + 1 < n ? pos + 2 : pos + 1;
+    push(T.Junk, pos, e);
+    pos = e;
+  }
+  return { tokens, comments, problems };
+}

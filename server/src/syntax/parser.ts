@@ -1,0 +1,2504 @@
+import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IRecognitionException } from 'chevrotain';
+import type { Span } from '../core/span';
+import type * as A from './ast';
+import * as T from './tokens';
+import { kw } from './tokens';
+import { RESERVED_VALUE_WORDS } from './keywords';
+import {
+  SELECTOR_ROOTS,
+  BARE_META_KEYS,
+  INNER_PROTOCOLS,
+  FIB_FLAGS,
+  FIB_RESULTS,
+  childWords,
+  isComplete,
+  type SelectorNode,
+} from './selectors';
+
+/**
+ * The nftables grammar (nft's parser_bison.y, summarised in
+ * shared/reference/nft-grammar.md) as one Chevrotain parser with embedded actions that
+ * build the AST in ast.ts directly. A CST would cost a node per token, which matters
+ * for rulesets with 100k set elements.
+ *
+ * Chevrotain records every rule once with dummy tokens, so code that reads token
+ * fields or sub-rule results runs inside ACTION(), or through helpers that tolerate
+ * undefined values.
+ *
+ * Words that are keywords only in some scanner state (`sport`, `saddr`, `state`...)
+ * are matched here by text, walking the selector tables in selectors.ts, which is
+ * what lets them also serve as names elsewhere, as in nft.
+ */
+
+export interface CustomError {
+  message: string;
+  span: Span;
+}
+
+const SEPARATORS = new Set<TokenType>([T.Newline, T.Semicolon]);
+
+const VERDICT_WORDS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
+const STATEMENT_KEYWORDS = new Set([
+  'accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue', 'counter', 'limit', 'quota', 'log', 'reject',
+  'snat', 'dnat', 'masquerade', 'redirect', 'tproxy', 'notrack', 'flow', 'dup', 'fwd', 'meter', 'synproxy', 'xt',
+  'last', 'reset', 'add', 'update', 'delete', 'set', 'secmark',
+]);
+
+const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent']);
+const TIME_UNITS = new Set(['second', 'minute', 'hour', 'day', 'week']);
+const BYTE_UNITS = new Set(['bytes', 'kbytes', 'mbytes']);
+
+function sp(a: { startOffset: number } | undefined, b: { endOffset: number } | undefined): Span {
+  const start = a ? a.startOffset : 0;
+  const end = b ? b.endOffset + 1 : start;
+  return { start, end: Math.max(start, end) };
+}
+
+function tokSpan(t: IToken | undefined): Span {
+  return t ? { start: t.startOffset, end: t.endOffset + 1 } : { start: 0, end: 0 };
+}
+
+function unquote(image: string): string {
+  return image.length >= 2 && image.startsWith('"') && image.endsWith('"') ? image.slice(1, -1) : image.replace(/^"/, '');
+}
+
+export class NftParser extends EmbeddedActionsParser {
+  customErrors: CustomError[] = [];
+
+  constructor(options: { skipValidations?: boolean } = {}) {
+    super(T.allTokenTypes, {
+      recoveryEnabled: true,
+      maxLookahead: 4,
+      skipValidations: options.skipValidations ?? false,
+    });
+    this.performSelfAnalysis();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private lastTok(): IToken {
+    return this.LA(0);
+  }
+
+  private spanFrom(start: IToken | undefined): Span {
+    return sp(start, this.LA(0));
+  }
+
+  private isNext(word: string, k = 1): boolean {
+    const t = this.LA(k);
+    return t.tokenType !== EOF && t.image === word && (T.tokenMatcher(t, T.AnyWord));
+  }
+
+  private err(message: string, span: Span): void {
+    this.customErrors.push({ message, span });
+  }
+
+  /** After an item in a block: nft needs a newline or `;` (a `}` does not end an item). */
+  private requireSeparator(allowEof: boolean): void {
+    const t = this.LA(1);
+    if (SEPARATORS.has(t.tokenType)) return;
+    if (allowEof && t.tokenType === EOF) return;
+    this.err(`syntax error, unexpected ${describeToken(t)}, expecting newline or semicolon`, tokSpan(t));
+  }
+
+  private ident = this.RULE('ident', (): A.Ident => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(T.Word) },
+      { ALT: () => this.CONSUME(kw('last')) },
+    ]);
+    return { kind: 'Ident', text: t.image, span: tokSpan(t) };
+  });
+
+  /** A name that may also be quoted (flowtable references, devices, log prefixes...). */
+  private identOrString = this.RULE('identOrString', (): A.Ident => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(T.Word) },
+      { ALT: () => this.CONSUME(kw('last')) },
+      { ALT: () => this.CONSUME(T.QuotedString) },
+    ]);
+    return this.ACTION(() => ({
+      kind: 'Ident' as const,
+      text: unquote(t.image),
+      span: tokSpan(t),
+      quoted: t.tokenType === T.QuotedString ? true : undefined,
+    }));
+  });
+
+  private separator = this.RULE('separator', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Newline) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+  });
+
+  private family = this.RULE('family', (): A.Ident => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(kw('ip')) },
+      { ALT: () => this.CONSUME(kw('ip6')) },
+      { ALT: () => this.CONSUME(kw('inet')) },
+      { ALT: () => this.CONSUME(kw('arp')) },
+      { ALT: () => this.CONSUME(kw('bridge')) },
+      { ALT: () => this.CONSUME(kw('netdev')) },
+    ]);
+    return { kind: 'Ident', text: t.image, span: tokSpan(t) };
+  });
+
+  /** `[family] table` */
+  private tableSpec = this.RULE('tableSpec', (): A.TableSpec => {
+    const start = this.LA(1);
+    const family = this.OPTION(() => this.SUBRULE(this.family));
+    const name = this.SUBRULE(this.ident);
+    return { family, name, span: this.spanFrom(start) };
+  });
+
+  // ------------------------------------------------------------------ top level
+
+  public ruleset = this.RULE('ruleset', (): A.Ruleset => {
+    const items: A.TopItem[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            const item = this.SUBRULE(this.line);
+            this.ACTION(() => {
+              if (item) items.push(item);
+              this.requireSeparator(true);
+            });
+          },
+        },
+      ]);
+    });
+    return { kind: 'Ruleset', items, comments: [], span: { start: 0, end: 0 } };
+  });
+
+  private line = this.RULE('line', (): A.TopItem => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.commonBlock) },
+      { ALT: () => this.SUBRULE(this.command) },
+    ]);
+  });
+
+  /** include / define / redefine / undefine: allowed at top level and in every block. */
+  private commonBlock = this.RULE('commonBlock', (): A.DefineStmt | A.IncludeStmt => {
+    const start = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('include'));
+          const p = this.CONSUME(T.QuotedString);
+          return this.ACTION(() => ({
+            kind: 'Include' as const,
+            path: { kind: 'String' as const, text: unquote(p.image), span: tokSpan(p) },
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.OR1([
+            { ALT: () => this.CONSUME(kw('define')) },
+            { ALT: () => this.CONSUME(kw('redefine')) },
+          ]);
+          const name = this.SUBRULE(this.ident);
+          this.CONSUME(T.Assign);
+          const value = this.SUBRULE(this.initializer);
+          return this.ACTION(() => ({
+            kind: 'Define' as const,
+            op: op.image as 'define' | 'redefine',
+            name,
+            value,
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('undefine'));
+          const name = this.SUBRULE1(this.ident);
+          return { kind: 'Define' as const, op: 'undefine' as const, name, span: this.spanFrom(start) };
+        },
+      },
+    ]);
+  });
+
+  /** Value of a define: an expression, a comma list, `{}`, `-N`. */
+  private initializer = this.RULE('initializer', (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const d = this.CONSUME(T.Dash);
+          const n = this.CONSUME(T.NumberTok);
+          return this.ACTION(() => ({
+            kind: 'Neg' as const,
+            operand: { kind: 'Number' as const, text: n.image, span: tokSpan(n) },
+            span: sp(d, n),
+          }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.rhsList) },
+    ]);
+  });
+
+  private command = this.RULE('command', (): A.TopItem => {
+    return this.OR([
+      {
+        ALT: () => {
+          const v = this.OR1([{ ALT: () => this.CONSUME(kw('add')) }, { ALT: () => this.CONSUME(kw('create')) }]);
+          return this.SUBRULE(this.addCmd, { ARGS: [v] });
+        },
+      },
+      { ALT: () => this.SUBRULE1(this.addCmd, { ARGS: [undefined] }) },
+      {
+        ALT: () => {
+          const v = this.OR2([{ ALT: () => this.CONSUME(kw('insert')) }, { ALT: () => this.CONSUME(kw('replace')) }]);
+          this.CONSUME(kw('rule'));
+          return this.SUBRULE(this.ruleCmd, { ARGS: [v] });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.deleteCmd) },
+      { ALT: () => this.SUBRULE(this.otherCmd) },
+    ]);
+  });
+
+  /** Everything after `add`/`create` (or an implicit add). */
+  private addCmd = this.RULE('addCmd', (verbTok?: IToken): A.TopItem => {
+    const start = verbTok ?? this.LA(1);
+    const verb = (verbTok?.image ?? 'add') as A.Verb;
+    const explicitVerb = verbTok !== undefined;
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('table'));
+          const spec = this.SUBRULE(this.tableSpec);
+          const body = this.OPTION(() => this.SUBRULE(this.tableBody));
+          return this.ACTION(() => ({
+            kind: 'Table' as const,
+            verb,
+            explicitVerb,
+            family: spec?.family,
+            name: spec?.name,
+            body,
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('chain'));
+          const table = this.SUBRULE1(this.tableSpec);
+          const name = this.SUBRULE(this.ident);
+          const body = this.OPTION1(() => this.SUBRULE(this.chainBody));
+          return { kind: 'Chain' as const, verb, explicitVerb, table, name, body, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.OR1([{ ALT: () => this.CONSUME(kw('set')) }, { ALT: () => this.CONSUME(kw('map')) }]);
+          const table = this.SUBRULE2(this.tableSpec);
+          const name = this.SUBRULE1(this.ident);
+          const body = this.SUBRULE(this.setBody);
+          return this.ACTION(() => ({
+            kind: 'Set' as const,
+            isMap: t.image === 'map',
+            verb,
+            explicitVerb,
+            table,
+            name,
+            body,
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('flowtable'));
+          const table = this.SUBRULE3(this.tableSpec);
+          const name = this.SUBRULE2(this.ident);
+          const body = this.OPTION2(() => this.SUBRULE(this.flowtableBody));
+          return { kind: 'Flowtable' as const, verb, explicitVerb, table, name, body, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('element'));
+          const table = this.SUBRULE4(this.tableSpec);
+          const set = this.SUBRULE3(this.ident);
+          const elements = this.SUBRULE(this.setLiteral);
+          return { kind: 'ElementCmd' as const, verb, table, set, elements, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const objectType = this.SUBRULE(this.objectType);
+          const table = this.SUBRULE5(this.tableSpec);
+          const name = this.SUBRULE4(this.ident);
+          const body = this.OPTION3(() =>
+            this.OR2([
+              { ALT: () => this.SUBRULE(this.objectBody) },
+              { ALT: () => this.SUBRULE(this.objectInline) },
+            ]),
+          );
+          return { kind: 'Object' as const, objectType, verb, explicitVerb, table, name, body, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('rule'));
+          return this.SUBRULE(this.ruleCmd, { ARGS: [verbTok ?? this.lastTok()] });
+        },
+      },
+      {
+        // Implicit `add rule`: `[family] TABLE CHAIN statements...`
+        ALT: () => this.SUBRULE1(this.ruleCmd, { ARGS: [verbTok] }),
+      },
+    ]);
+  });
+
+  private objectType = this.RULE('objectType', (): A.ObjectType => {
+    return this.OR([
+      { ALT: () => this.CONSUME(kw('counter')).image as A.ObjectType },
+      { ALT: () => this.CONSUME(kw('quota')).image as A.ObjectType },
+      { ALT: () => this.CONSUME(kw('limit')).image as A.ObjectType },
+      { ALT: () => this.CONSUME(kw('secmark')).image as A.ObjectType },
+      { ALT: () => this.CONSUME(kw('synproxy')).image as A.ObjectType },
+      { ALT: () => this.CONSUME(kw('tunnel')).image as A.ObjectType },
+      {
+        ALT: () => {
+          this.CONSUME(kw('ct'));
+          const w = this.OR1([
+            { ALT: () => this.CONSUME(kw('helper')) },
+            { ALT: () => this.CONSUME(kw('timeout')) },
+            { ALT: () => this.CONSUME(kw('expectation')) },
+          ]);
+          return ('ct ' + w.image) as A.ObjectType;
+        },
+      },
+    ]);
+  });
+
+  /** `[add|insert|replace] rule [family] T C [position N|handle N|index N] stmts` */
+  private ruleCmd = this.RULE('ruleCmd', (verbTok?: IToken): A.RuleCmd => {
+    const start = verbTok ?? this.LA(1);
+    const table = this.SUBRULE(this.tableSpec);
+    const chain = this.SUBRULE(this.ident);
+    const placement = this.OPTION(() => {
+      const k = this.OR([
+        { ALT: () => this.CONSUME(kw('position')) },
+        { ALT: () => this.CONSUME(kw('handle')) },
+        { ALT: () => this.CONSUME(kw('index')) },
+      ]);
+      const n = this.CONSUME(T.NumberTok);
+      return this.ACTION(() => ({
+        key: k.image as 'position' | 'handle' | 'index',
+        value: { kind: 'Number' as const, text: n.image, span: tokSpan(n) },
+      }));
+    });
+    const rule = this.OPTION1(() => this.SUBRULE(this.rule));
+    return {
+      kind: 'RuleCmd',
+      verb: (verbTok && verbTok.image !== 'rule' ? verbTok.image : 'add') as A.Verb,
+      explicitVerb: verbTok !== undefined,
+      table,
+      chain,
+      placement,
+      rule,
+      span: this.spanFrom(start),
+    };
+  });
+
+  /** delete / destroy: objects by name or handle, rules by handle, elements, devices. */
+  private deleteCmd = this.RULE('deleteCmd', (): A.TopItem => {
+    const start = this.LA(1);
+    const v = this.OR([{ ALT: () => this.CONSUME(kw('delete')) }, { ALT: () => this.CONSUME(kw('destroy')) }]);
+    const verb = v.image as A.Verb;
+    return this.OR1([
+      {
+        ALT: () => {
+          this.CONSUME(kw('element'));
+          const table = this.SUBRULE(this.tableSpec);
+          const set = this.SUBRULE(this.ident);
+          const elements = this.SUBRULE(this.setLiteral);
+          return { kind: 'ElementCmd' as const, verb, table, set, elements, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('rule'));
+          const r = this.SUBRULE(this.ruleCmd, { ARGS: [v] });
+          return this.ACTION(() => ({ ...r, verb }));
+        },
+      },
+      {
+        ALT: () => {
+          const objTok = this.LA(1);
+          const object = this.OR2([
+            { ALT: () => this.CONSUME(kw('table')).image },
+            { ALT: () => this.CONSUME(kw('chain')).image },
+            { ALT: () => this.CONSUME(kw('set')).image },
+            { ALT: () => this.CONSUME(kw('map')).image },
+            { ALT: () => this.CONSUME(kw('flowtable')).image },
+            { ALT: () => this.SUBRULE(this.objectType) as string },
+          ]);
+          const names: A.Ident[] = [];
+          const args: A.Expr[] = [];
+          let table: A.TableSpec | undefined;
+          // [family] name [name] | [family] [table] handle N, then an optional `{ ... }` body.
+          this.OPTION(() => {
+            const f = this.SUBRULE(this.family);
+            this.ACTION(() => (table = { family: f, span: f.span }));
+          });
+          this.MANY(() => {
+            const n = this.SUBRULE1(this.ident);
+            this.ACTION(() => names.push(n));
+          });
+          this.OPTION1(() => {
+            this.CONSUME(kw('handle'));
+            const n = this.CONSUME(T.NumberTok);
+            this.ACTION(() => args.push({ kind: 'Number', text: n.image, span: tokSpan(n) }));
+          });
+          this.OPTION2(() => {
+            const b = this.SUBRULE(this.genericBlock);
+            this.ACTION(() => args.push(b));
+          });
+          return this.ACTION(() => {
+            const t: A.TableSpec | undefined =
+              object === 'table'
+                ? { family: table?.family, name: names[0], span: this.spanFrom(objTok) }
+                : names.length > 0
+                  ? { family: table?.family, name: names[0], span: names[0].span }
+                  : table;
+            return {
+              kind: 'OtherCmd' as const,
+              verb,
+              object,
+              table: t,
+              names: object === 'table' ? names.slice(1) : names.slice(1),
+              args,
+              span: this.spanFrom(start),
+            };
+          });
+        },
+      },
+    ]);
+  });
+
+  /**
+   * list, flush, reset, rename, get, describe, monitor, import, export: their operands
+   * are names, families and a few words, so one permissive shape covers them.
+   */
+  private otherCmd = this.RULE('otherCmd', (): A.OtherCmd => {
+    const start = this.LA(1);
+    const v = this.OR([
+      { ALT: () => this.CONSUME(kw('list')) },
+      { ALT: () => this.CONSUME(kw('flush')) },
+      { ALT: () => this.CONSUME(kw('reset')) },
+      { ALT: () => this.CONSUME(kw('rename')) },
+      { ALT: () => this.CONSUME(kw('get')) },
+      { ALT: () => this.CONSUME(kw('monitor')) },
+      { ALT: () => this.CONSUME(kw('import')) },
+      { ALT: () => this.CONSUME(kw('export')) },
+      { ALT: () => this.CONSUME(kw('describe')) },
+    ]);
+    const names: A.Ident[] = [];
+    const args: A.Expr[] = [];
+    let object: string | undefined;
+    if (v.image === 'describe') {
+      const e = this.SUBRULE(this.lhsExpr);
+      this.ACTION(() => args.push(e));
+    }
+    this.MANY(() => {
+      this.OR1([
+        {
+          ALT: () => {
+            const t = this.CONSUME(T.AnyWord);
+            this.ACTION(() => {
+              if (object === undefined && t.tokenType !== T.Identifier) object = t.image;
+              else names.push({ kind: 'Ident', text: t.image, span: tokSpan(t) });
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const n = this.CONSUME(T.NumberTok);
+            this.ACTION(() => args.push({ kind: 'Number', text: n.image, span: tokSpan(n) }));
+          },
+        },
+        { ALT: () => this.CONSUME(T.QuotedString) },
+        {
+          ALT: () => {
+            const b = this.SUBRULE(this.setLiteral);
+            this.ACTION(() => args.push(b));
+          },
+        },
+      ]);
+    });
+    return this.ACTION(() => ({
+      kind: 'OtherCmd' as const,
+      verb: v.image as A.Verb,
+      object,
+      names,
+      args,
+      span: this.spanFrom(start),
+    }));
+  });
+
+  // ------------------------------------------------------------------ blocks
+
+  private tableBody = this.RULE('tableBody', (): A.TableItem[] => {
+    const items: A.TableItem[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            const it = this.SUBRULE(this.tableItem);
+            this.ACTION(() => {
+              if (it) items.push(it);
+              this.requireSeparator(false);
+            });
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+    return items;
+  });
+
+  private tableItem = this.RULE('tableItem', (): A.TableItem => {
+    const start = this.LA(1);
+    const verb: A.Verb = 'add';
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.commonBlock) },
+      {
+        ALT: () => {
+          this.CONSUME(kw('chain'));
+          const name = this.SUBRULE(this.ident);
+          const body = this.SUBRULE(this.chainBody);
+          return { kind: 'Chain' as const, verb, explicitVerb: false, name, body, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.OR1([{ ALT: () => this.CONSUME(kw('set')) }, { ALT: () => this.CONSUME(kw('map')) }]);
+          const name = this.SUBRULE1(this.ident);
+          const body = this.SUBRULE(this.setBody);
+          return this.ACTION(() => ({
+            kind: 'Set' as const,
+            isMap: t.image === 'map',
+            verb,
+            explicitVerb: false,
+            name,
+            body,
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('flowtable'));
+          const name = this.SUBRULE2(this.ident);
+          const body = this.SUBRULE(this.flowtableBody);
+          return { kind: 'Flowtable' as const, verb, explicitVerb: false, name, body, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const objectType = this.SUBRULE(this.objectType);
+          const name = this.SUBRULE3(this.ident);
+          const body = this.SUBRULE(this.objectBody);
+          return { kind: 'Object' as const, objectType, verb, explicitVerb: false, name, body, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.CONSUME(kw('flags'));
+          const value = this.SUBRULE(this.wordList);
+          return { kind: 'Property' as const, key: 'flags', keySpan: tokSpan(k), value, span: this.spanFrom(start) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.commentProp) },
+    ]);
+  });
+
+  private commentProp = this.RULE('commentProp', (): A.PropertySpec => {
+    const k = this.CONSUME(kw('comment'));
+    const s = this.CONSUME(T.QuotedString);
+    return this.ACTION(() => ({
+      kind: 'Property' as const,
+      key: 'comment',
+      keySpan: tokSpan(k),
+      value: { kind: 'String' as const, text: unquote(s.image), span: tokSpan(s) },
+      span: sp(k, s),
+    }));
+  });
+
+  /** `a, b, c` of words (flags lists). */
+  private wordList = this.RULE('wordList', (): A.Expr => {
+    const start = this.LA(1);
+    const items: A.Expr[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const t = this.OR([{ ALT: () => this.CONSUME(T.AnyWord) }, { ALT: () => this.CONSUME(T.Dollar) }]);
+        this.ACTION(() => items.push({ kind: 'Word', text: t.image, span: tokSpan(t) }));
+        this.OPTION({
+          GATE: () => this.ACTION(() => t.tokenType === T.Dollar),
+          DEF: () => this.SUBRULE(this.ident),
+        });
+      },
+    });
+    return this.ACTION(() => (items.length === 1 ? items[0] : { kind: 'List' as const, items, span: this.spanFrom(start) }));
+  });
+
+  private chainBody = this.RULE('chainBody', (): A.ChainItem[] => {
+    const items: A.ChainItem[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            const it = this.SUBRULE(this.chainItem);
+            this.ACTION(() => {
+              if (it) items.push(it);
+              this.requireSeparator(false);
+            });
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+    return items;
+  });
+
+  private chainItem = this.RULE('chainItem', (): A.ChainItem => {
+    const start = this.LA(1);
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.commonBlock) },
+      {
+        ALT: () => {
+          this.CONSUME(kw('type'));
+          const type = this.SUBRULE(this.ident);
+          this.CONSUME(kw('hook'));
+          const hook = this.SUBRULE1(this.ident);
+          let device: A.Expr | undefined;
+          let devices: A.Expr | undefined;
+          this.OPTION(() => {
+            this.OR1([
+              {
+                ALT: () => {
+                  this.CONSUME(kw('device'));
+                  device = this.SUBRULE(this.deviceValue);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(kw('devices'));
+                  this.CONSUME(T.Assign);
+                  devices = this.SUBRULE(this.devicesValue);
+                },
+              },
+            ]);
+          });
+          this.CONSUME(kw('priority'));
+          const priority = this.SUBRULE(this.priorityValue);
+          return { kind: 'ChainHook' as const, type, hook, device, devices, priority, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('policy'));
+          const value = this.OR2([
+            { ALT: () => this.SUBRULE(this.verdictWordValue) },
+            { ALT: () => this.SUBRULE(this.variable) },
+          ]);
+          return { kind: 'Policy' as const, value, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.CONSUME(kw('flags'));
+          const value = this.SUBRULE(this.wordList);
+          return { kind: 'Property' as const, key: 'flags', keySpan: tokSpan(k), value, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME1(kw('devices'));
+          this.CONSUME1(T.Assign);
+          const d = this.SUBRULE1(this.devicesValue);
+          return { kind: 'Devices' as const, devices: d, span: this.spanFrom(start) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.commentProp) },
+      { ALT: () => this.SUBRULE(this.rule) },
+    ]);
+  });
+
+  private verdictWordValue = this.RULE('verdictWordValue', (): A.Expr => {
+    const t = this.OR([{ ALT: () => this.CONSUME(kw('accept')) }, { ALT: () => this.CONSUME(kw('drop')) }]);
+    return { kind: 'KeywordValue', text: t.image, span: tokSpan(t) };
+  });
+
+  private deviceValue = this.RULE('deviceValue', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.variable) },
+      {
+        ALT: () => {
+          const t = this.OR1([
+            { ALT: () => this.CONSUME(T.Word) },
+            { ALT: () => this.CONSUME(T.QuotedString) },
+            { ALT: () => this.CONSUME(T.AsteriskString) },
+          ]);
+          return this.ACTION(() =>
+            t.tokenType === T.QuotedString
+              ? { kind: 'String' as const, text: unquote(t.image), span: tokSpan(t) }
+              : { kind: 'Word' as const, text: t.image, span: tokSpan(t) },
+          );
+        },
+      },
+    ]);
+  });
+
+  private devicesValue = this.RULE('devicesValue', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.setLiteral) },
+      { ALT: () => this.SUBRULE(this.variable) },
+    ]);
+  });
+
+  /** `priority` value: a signed number, `$var`, or a standard name with `+ N` / `- N`. */
+  private priorityValue = this.RULE('priorityValue', (): A.Expr => {
+    const start = this.LA(1);
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.variable) },
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.NumberTok);
+          return { kind: 'Number' as const, text: n.image, span: tokSpan(n) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Dash);
+          const n = this.CONSUME1(T.NumberTok);
+          return this.ACTION(() => ({
+            kind: 'Neg' as const,
+            operand: { kind: 'Number' as const, text: n.image, span: tokSpan(n) },
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const w = this.CONSUME(T.Word);
+          const base: A.Expr = { kind: 'Word', text: w.image, span: tokSpan(w) };
+          const off = this.OPTION(() => {
+            const op = this.OR1([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME1(T.Dash) }]);
+            const n = this.CONSUME2(T.NumberTok);
+            return this.ACTION(() => ({ op: op.image, n }));
+          });
+          return this.ACTION(() => {
+            if (!off) return base;
+            const num: A.Expr = { kind: 'Number', text: off.n.image, span: tokSpan(off.n) };
+            // Kept as a binary-like range so analysis can read `base` and the offset.
+            return {
+              kind: 'Binary' as const,
+              op: (off.op === '+' ? '|' : '^') as A.BinaryOp,
+              left: base,
+              right: off.op === '+' ? num : { kind: 'Neg' as const, operand: num, span: num.span },
+              span: this.spanFrom(start),
+            };
+          });
+        },
+      },
+    ]);
+  });
+
+  private setBody = this.RULE('setBody', (): A.SetItem[] => {
+    const items: A.SetItem[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            const it = this.SUBRULE(this.setItem);
+            this.ACTION(() => {
+              if (!it) return;
+              items.push(it);
+              // `elements = {…}` and `auto-merge` need no separator (parser_bison.y set_block).
+              const free = it.kind === 'Elements' || (it.kind === 'Property' && it.key === 'auto-merge');
+              if (!free) this.requireSeparator(false);
+            });
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+    return items;
+  });
+
+  private setItem = this.RULE('setItem', (): A.SetItem => {
+    const start = this.LA(1);
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.commonBlock) },
+      {
+        ALT: () => {
+          const isTypeof = this.OR1([
+            { ALT: () => (this.CONSUME(kw('type')), false) },
+            { ALT: () => (this.CONSUME(kw('typeof')), true) },
+          ]);
+          const key = this.SUBRULE(this.setTypeExpr, { ARGS: [isTypeof] });
+          let data: A.Expr | undefined;
+          let dataInterval = false;
+          this.OPTION(() => {
+            this.CONSUME(T.Colon);
+            this.OPTION1(() => {
+              this.CONSUME(kw('interval'));
+              dataInterval = true;
+            });
+            data = this.SUBRULE1(this.setTypeExpr, { ARGS: [isTypeof] });
+          });
+          return { kind: 'SetType' as const, typeof: isTypeof, key, data, dataInterval, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.CONSUME(kw('flags'));
+          const value = this.SUBRULE(this.wordList);
+          return { kind: 'Property' as const, key: 'flags', keySpan: tokSpan(k), value, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.OR2([
+            { ALT: () => this.CONSUME(kw('timeout')) },
+            { ALT: () => this.CONSUME(kw('gc-interval')) },
+            { ALT: () => this.CONSUME(kw('size')) },
+          ]);
+          const value = this.SUBRULE(this.rhsPrimary);
+          return this.ACTION(() => ({
+            kind: 'Property' as const,
+            key: k.image,
+            keySpan: tokSpan(k),
+            value,
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.CONSUME(kw('policy'));
+          const v = this.CONSUME(T.Word);
+          return this.ACTION(() => ({
+            kind: 'Property' as const,
+            key: 'policy',
+            keySpan: tokSpan(k),
+            value: { kind: 'Word' as const, text: v.image, span: tokSpan(v) },
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.CONSUME(kw('auto-merge'));
+          return { kind: 'Property' as const, key: 'auto-merge', keySpan: tokSpan(k), span: tokSpan(k) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('elements'));
+          this.CONSUME(T.Assign);
+          const elements = this.OR3([
+            { ALT: () => this.SUBRULE(this.setLiteral) },
+            { ALT: () => this.SUBRULE(this.variable) },
+          ]);
+          return { kind: 'Elements' as const, elements, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const statement = this.SUBRULE(this.statefulStmt);
+          return { kind: 'Stateful' as const, statement, span: this.spanFrom(start) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.commentProp) },
+    ]);
+  });
+
+  /**
+   * `type ipv4_addr . inet_service`, `typeof ip saddr . tcp dport`, and map data
+   * (`verdict`, `counter`, `ct helper`...).
+   */
+  private setTypeExpr = this.RULE('setTypeExpr', (isTypeof: boolean): A.Expr => {
+    const start = this.LA(1);
+    const parts: A.Expr[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Dot,
+      DEF: () => {
+        const e = this.OR([
+          {
+            GATE: () => isTypeof === true,
+            ALT: () => this.SUBRULE(this.lhsBinop),
+          },
+          {
+            ALT: () => {
+              const t = this.CONSUME(T.AnyWord);
+              // `ct helper` etc. as object-map data.
+              const t2 = this.OPTION({
+                GATE: () => this.ACTION(() => t.image === 'ct'),
+                DEF: () => this.CONSUME1(T.AnyWord),
+              });
+              return this.ACTION(() => ({
+                kind: 'Word' as const,
+                text: t2 ? `${t.image} ${t2.image}` : t.image,
+                span: sp(t, t2 ?? t),
+              }));
+            },
+          },
+        ]);
+        this.ACTION(() => parts.push(e));
+      },
+    });
+    return this.ACTION(() => (parts.length === 1 ? parts[0] : { kind: 'Concat' as const, parts, span: this.spanFrom(start) }));
+  });
+
+  private flowtableBody = this.RULE('flowtableBody', (): A.FlowtableItem[] => {
+    const items: A.FlowtableItem[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            const it = this.SUBRULE(this.flowtableItem);
+            this.ACTION(() => {
+              if (!it) return;
+              items.push(it);
+              // `counter` in a flowtable needs no separator (parser_bison.y flowtable_block).
+              if (!(it.kind === 'Property' && it.key === 'counter')) this.requireSeparator(false);
+            });
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+    return items;
+  });
+
+  private flowtableItem = this.RULE('flowtableItem', (): A.FlowtableItem => {
+    const start = this.LA(1);
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.commonBlock) },
+      {
+        ALT: () => {
+          this.CONSUME(kw('hook'));
+          const hook = this.SUBRULE(this.ident);
+          const priority = this.OPTION(() => {
+            this.CONSUME(kw('priority'));
+            return this.SUBRULE(this.priorityValue);
+          });
+          return { kind: 'FlowtableHook' as const, hook, priority, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('devices'));
+          this.CONSUME(T.Assign);
+          const devices = this.SUBRULE(this.devicesValue);
+          return { kind: 'Devices' as const, devices, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.CONSUME(kw('counter'));
+          return { kind: 'Property' as const, key: 'counter', keySpan: tokSpan(k), span: tokSpan(k) };
+        },
+      },
+      {
+        ALT: () => {
+          const k = this.CONSUME(kw('flags'));
+          const value = this.SUBRULE(this.wordList);
+          return { kind: 'Property' as const, key: 'flags', keySpan: tokSpan(k), value, span: this.spanFrom(start) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.commentProp) },
+    ]);
+  });
+
+  /** Object blocks (counter, quota, limit, ct helper/timeout/expectation, secmark, synproxy, tunnel). */
+  private objectBody = this.RULE('objectBody', (): A.ObjectItem[] => {
+    const items: A.ObjectItem[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        { ALT: () => this.SUBRULE(this.commonBlock) },
+        {
+          ALT: () => {
+            const p = this.SUBRULE(this.objectProperty);
+            this.ACTION(() => p && items.push(p));
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+    return items;
+  });
+
+  /** One `key value...` run inside an object block; values are kept as written. */
+  private objectProperty = this.RULE('objectProperty', (): A.PropertySpec => {
+    const start = this.LA(1);
+    const values: A.Expr[] = [];
+    let key = '';
+    this.AT_LEAST_ONE(() => {
+      const e = this.OR([
+        {
+          ALT: () => {
+            const t = this.CONSUME(T.AnyWord);
+            return this.ACTION(() => {
+              if (!key) key = t.image;
+              return { kind: 'Word' as const, text: t.image, span: tokSpan(t) };
+            });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.literal) },
+        { ALT: () => this.SUBRULE(this.genericBlock) },
+        { ALT: () => this.SUBRULE(this.variable) },
+        {
+          ALT: () => {
+            const t = this.OR1([
+              { ALT: () => this.CONSUME(T.Assign) },
+              { ALT: () => this.CONSUME(T.Colon) },
+              { ALT: () => this.CONSUME(T.Slash) },
+              { ALT: () => this.CONSUME(T.Comma) },
+              { ALT: () => this.CONSUME(T.Dash) },
+              { ALT: () => this.CONSUME(T.Dot) },
+            ]);
+            return this.ACTION(() => ({ kind: 'Word' as const, text: t.image, span: tokSpan(t) }));
+          },
+        },
+      ]);
+      this.ACTION(() => values.push(e));
+    });
+    return this.ACTION(() => ({
+      kind: 'Property' as const,
+      key: key || 'value',
+      keySpan: values[0]?.span ?? tokSpan(start),
+      value: values.length === 1 ? values[0] : { kind: 'List' as const, items: values, span: this.spanFrom(start) },
+      span: this.spanFrom(start),
+    }));
+  });
+
+  /** `{ ... }` with anything balanced inside (object sub-blocks, `delete chain ... { devices = ... }`). */
+  private genericBlock = this.RULE('genericBlock', (): A.Expr => {
+    const start = this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.genericBlock) },
+        { ALT: () => this.CONSUME(T.AnyWord) },
+        { ALT: () => this.CONSUME(T.NumberTok) },
+        { ALT: () => this.CONSUME(T.Address) },
+        { ALT: () => this.CONSUME(T.QuotedString) },
+        { ALT: () => this.CONSUME(T.AsteriskString) },
+        { ALT: () => this.CONSUME(T.Newline) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+        { ALT: () => this.CONSUME(T.Assign) },
+        { ALT: () => this.CONSUME(T.Colon) },
+        { ALT: () => this.CONSUME(T.Comma) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Dash) },
+        { ALT: () => this.CONSUME(T.Dot) },
+        { ALT: () => this.CONSUME(T.Dollar) },
+        { ALT: () => this.CONSUME(T.At) },
+      ]);
+    });
+    const end = this.CONSUME(T.RBrace);
+    return { kind: 'SetLiteral', elements: [], span: sp(start, end) };
+  });
+
+  /** Inline object data: `counter t c packets 1 bytes 2`, `quota t q over 1 mbytes`. */
+  private objectInline = this.RULE('objectInline', (): A.ObjectItem[] => {
+    const p = this.SUBRULE(this.objectProperty);
+    return this.ACTION(() => (p ? [p] : []));
+  });
+
+  // ------------------------------------------------------------------ rules and statements
+
+  public rule = this.RULE('rule', (): A.Rule => {
+    const start = this.LA(1);
+    const statements: A.Statement[] = [];
+    this.AT_LEAST_ONE(() => {
+      const s = this.SUBRULE(this.statement);
+      this.ACTION(() => s && statements.push(s));
+    });
+    const comment = this.OPTION(() => {
+      this.CONSUME(kw('comment'));
+      const s = this.CONSUME(T.QuotedString);
+      return this.ACTION(() => ({ kind: 'String' as const, text: unquote(s.image), span: tokSpan(s) }));
+    });
+    return { kind: 'Rule', statements, comment, span: this.spanFrom(start) };
+  });
+
+  private statement = this.RULE('statement', (): A.Statement => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.verdictStmt) },
+      { ALT: () => this.SUBRULE(this.statefulStmt) },
+      { ALT: () => this.SUBRULE(this.logStmt) },
+      { ALT: () => this.SUBRULE(this.rejectStmt) },
+      { ALT: () => this.SUBRULE(this.natStmt) },
+      { ALT: () => this.SUBRULE(this.flowStmt) },
+      { ALT: () => this.SUBRULE(this.simpleStmt) },
+      { ALT: () => this.SUBRULE(this.queueStmt) },
+      { ALT: () => this.SUBRULE(this.dupFwdStmt) },
+      { ALT: () => this.SUBRULE(this.meterStmt) },
+      { ALT: () => this.SUBRULE(this.synproxyStmt) },
+      { ALT: () => this.SUBRULE(this.setUpdateStmt) },
+      { ALT: () => this.SUBRULE(this.legacySetStmt) },
+      { ALT: () => this.SUBRULE(this.resetOptionStmt) },
+      { ALT: () => this.SUBRULE(this.objrefStmt) },
+      { ALT: () => this.SUBRULE(this.xtStmt) },
+      { ALT: () => this.SUBRULE(this.exprStmt) },
+    ]);
+  });
+
+  private verdictStmt = this.RULE('verdictStmt', (): A.VerdictStmt => {
+    const v = this.SUBRULE(this.verdict);
+    return this.ACTION(() => ({ kind: 'Verdict' as const, verdict: v.verdict, target: v.target, span: v.span }));
+  });
+
+  /** accept | drop | continue | return | jump TARGET | goto TARGET */
+  private verdict = this.RULE('verdict', (): A.VerdictExpr => {
+    const start = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          const t = this.OR1([
+            { ALT: () => this.CONSUME(kw('accept')) },
+            { ALT: () => this.CONSUME(kw('drop')) },
+            { ALT: () => this.CONSUME(kw('continue')) },
+            { ALT: () => this.CONSUME(kw('return')) },
+          ]);
+          return this.ACTION(() => ({ kind: 'Verdict' as const, verdict: t.image as A.VerdictKind, span: tokSpan(t) }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.OR2([{ ALT: () => this.CONSUME(kw('jump')) }, { ALT: () => this.CONSUME(kw('goto')) }]);
+          const target = this.OR3([
+            { ALT: () => this.SUBRULE(this.identOrString) },
+            { ALT: () => this.SUBRULE(this.variable) },
+            { ALT: () => this.SUBRULE(this.anonChain) },
+          ]);
+          return this.ACTION(() => ({
+            kind: 'Verdict' as const,
+            verdict: t.image as A.VerdictKind,
+            target: target as A.Ident | A.VarExpr | A.AnonChain,
+            span: this.spanFrom(start),
+          }));
+        },
+      },
+    ]);
+  });
+
+  private anonChain = this.RULE('anonChain', (): A.AnonChain => {
+    const start = this.CONSUME(T.LBrace);
+    const rules: A.Rule[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            const r = this.SUBRULE(this.rule);
+            this.ACTION(() => {
+              if (r) rules.push(r);
+              this.requireSeparator(false);
+            });
+          },
+        },
+      ]);
+    });
+    const end = this.CONSUME(T.RBrace);
+    return { kind: 'AnonChain', rules, span: sp(start, end) };
+  });
+
+  /** counter, limit, quota, ct count, last: the statements allowed in set elements and set bodies too. */
+  private statefulStmt = this.RULE('statefulStmt', (): A.Statement => {
+    const start = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('counter'));
+          let packets: string | undefined;
+          let bytes: string | undefined;
+          let ref: A.Expr | undefined;
+          this.OPTION(() => {
+            this.OR1([
+              {
+                ALT: () => {
+                  this.CONSUME(kw('name'));
+                  ref = this.SUBRULE(this.objName);
+                },
+              },
+              {
+                ALT: () => {
+                  this.AT_LEAST_ONE(() => {
+                    const k = this.OR2([{ ALT: () => this.CONSUME(kw('packets')) }, { ALT: () => this.CONSUME(kw('bytes')) }]);
+                    const n = this.CONSUME(T.NumberTok);
+                    this.ACTION(() => {
+                      if (k.image === 'packets') packets = n.image;
+                      else bytes = n.image;
+                    });
+                  });
+                },
+              },
+            ]);
+          });
+          return { kind: 'Counter' as const, ref, packets, bytes, span: this.spanFrom(start) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.limitStmt) },
+      { ALT: () => this.SUBRULE(this.quotaStmt) },
+      {
+        ALT: () => {
+          this.CONSUME(kw('ct'));
+          this.CONSUME(kw('count'));
+          const args: A.Expr[] = [];
+          const words = ['count'];
+          this.OPTION1(() => {
+            this.CONSUME(kw('over'));
+            words.push('over');
+          });
+          const n = this.CONSUME1(T.NumberTok);
+          this.ACTION(() => args.push({ kind: 'Number', text: n.image, span: tokSpan(n) }));
+          return { kind: 'Generic' as const, keyword: 'ct count', args, words, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('last'));
+          const args: A.Expr[] = [];
+          this.OPTION2(() => {
+            this.CONSUME(kw('used'));
+            const v = this.OR3([
+              { ALT: () => this.CONSUME(T.Word) },
+              { ALT: () => this.CONSUME(T.Address) },
+              { ALT: () => this.CONSUME2(T.NumberTok) },
+            ]);
+            this.ACTION(() => args.push({ kind: 'Word', text: v.image, span: tokSpan(v) }));
+          });
+          return { kind: 'Generic' as const, keyword: 'last', args, words: [], span: this.spanFrom(start) };
+        },
+      },
+    ]);
+  });
+
+  /** `name NAME` / `name $var` / `name "quoted"` after counter/quota/limit/synproxy. */
+  private objName = this.RULE('objName', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.variable) },
+      {
+        ALT: () => {
+          const i = this.SUBRULE(this.identOrString);
+          return this.ACTION(() => ({ kind: 'Word' as const, text: i.text, span: i.span }));
+        },
+      },
+    ]);
+  });
+
+  /**
+   * `limit rate [over|until] N/UNIT [burst N packets]`,
+   * `limit rate [over|until] N bytes|kbytes|mbytes/UNIT [burst N bytes|kbytes|mbytes]`,
+   * `limit name NAME`. The byte unit and time unit may be one word (`mbytes/second`),
+   * because nft's words may contain `/`.
+   */
+  private limitStmt = this.RULE('limitStmt', (): A.LimitStmt => {
+    const start = this.CONSUME(kw('limit'));
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('name'));
+          const ref = this.SUBRULE(this.objName);
+          return { kind: 'Limit' as const, ref, over: false, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('rate'));
+          const res = this.SUBRULE(this.rateSpec);
+          return this.ACTION(() => ({ kind: 'Limit' as const, ...res, span: this.spanFrom(start) }));
+        },
+      },
+    ]);
+  });
+
+  private rateSpec = this.RULE('rateSpec', (): Omit<A.LimitStmt, 'kind' | 'span'> => {
+    let over = false;
+    this.OPTION(() => {
+      const t = this.OR([{ ALT: () => this.CONSUME(kw('over')) }, { ALT: () => this.CONSUME(kw('until')) }]);
+      over = this.ACTION(() => t.image === 'over');
+    });
+    const n = this.CONSUME(T.NumberTok);
+    let unit = '';
+    let isBytes = false;
+    this.OR1([
+      {
+        ALT: () => {
+          this.CONSUME(T.Slash);
+          const u = this.SUBRULE(this.timeUnit);
+          this.ACTION(() => (unit = u.image));
+        },
+      },
+      {
+        ALT: () => {
+          // `mbytes/second` (one word) or `mbytes / second`
+          const b = this.CONSUME(T.Word);
+          isBytes = true;
+          const u2 = this.OPTION1(() => {
+            this.CONSUME1(T.Slash);
+            return this.SUBRULE1(this.timeUnit);
+          });
+          this.ACTION(() => {
+            unit = u2 ? `${b.image}/${u2.image}` : b.image;
+            const [bu, tu] = unit.split('/');
+            if (!BYTE_UNITS.has(bu) || !TIME_UNITS.has(tu ?? ''))
+              this.err(`syntax error, invalid rate unit '${unit}': expecting N/UNIT or N bytes|kbytes|mbytes/UNIT`, sp(b, this.LA(0)));
+          });
+        },
+      },
+    ]);
+    let burst: string | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(kw('burst'));
+      const bn = this.CONSUME1(T.NumberTok);
+      const bu = this.OPTION3(() =>
+        this.OR2([{ ALT: () => this.CONSUME(kw('packets')) }, { ALT: () => this.CONSUME(kw('bytes')) }, { ALT: () => this.CONSUME1(T.Word) }]),
+      );
+      this.ACTION(() => {
+        burst = bn.image;
+        if (bu) {
+          const isPkt = bu.image === 'packets';
+          if (!isBytes && !isPkt) this.err(`syntax error, unexpected ${bu.image}, expecting packets`, tokSpan(bu));
+          else if (isBytes && isPkt) this.err(`syntax error, unexpected packets, expecting bytes, kbytes or mbytes`, tokSpan(bu));
+          else if (isBytes && !BYTE_UNITS.has(bu.image)) this.err(`syntax error, unexpected ${bu.image}, expecting bytes`, tokSpan(bu));
+        }
+      });
+    });
+    return { over, rate: this.ACTION(() => n.image), unit, burst };
+  });
+
+  private timeUnit = this.RULE('timeUnit', (): IToken => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(T.Word) },
+      { ALT: () => this.CONSUME(kw('hour')) },
+      { ALT: () => this.CONSUME(kw('day')) },
+    ]);
+    this.ACTION(() => {
+      if (!TIME_UNITS.has(t.image)) this.err(`syntax error, unexpected ${t.image}, expecting second, minute, hour, day or week`, tokSpan(t));
+    });
+    return t;
+  });
+
+  /** `quota [over|until] N UNIT [used N UNIT]`, `quota name NAME` */
+  private quotaStmt = this.RULE('quotaStmt', (): A.QuotaStmt => {
+    const start = this.CONSUME(kw('quota'));
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('name'));
+          const ref = this.SUBRULE(this.objName);
+          return { kind: 'Quota' as const, ref, over: false, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          let over = false;
+          this.OPTION(() => {
+            const t = this.OR1([{ ALT: () => this.CONSUME(kw('over')) }, { ALT: () => this.CONSUME(kw('until')) }]);
+            over = this.ACTION(() => t.image === 'over');
+          });
+          this.CONSUME(T.NumberTok);
+          this.SUBRULE(this.byteUnit);
+          this.OPTION1(() => {
+            this.CONSUME(kw('used'));
+            this.CONSUME1(T.NumberTok);
+            this.SUBRULE1(this.byteUnit);
+          });
+          return { kind: 'Quota' as const, over, span: this.spanFrom(start) };
+        },
+      },
+    ]);
+  });
+
+  private byteUnit = this.RULE('byteUnit', () => {
+    const t = this.OR([{ ALT: () => this.CONSUME(kw('bytes')) }, { ALT: () => this.CONSUME(T.Word) }]);
+    this.ACTION(() => {
+      if (!BYTE_UNITS.has(t.image)) this.err(`syntax error, unexpected ${t.image}, expecting bytes, kbytes or mbytes`, tokSpan(t));
+    });
+  });
+
+  /** `log [prefix S] [group N] [snaplen N] [queue-threshold N] [level L] [flags F[,F]...]` */
+  private logStmt = this.RULE('logStmt', (): A.LogStmt => {
+    const start = this.CONSUME(kw('log'));
+    let prefix: A.StringExpr | undefined;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(kw('prefix'));
+            const p = this.OR1([
+              { ALT: () => this.CONSUME(T.QuotedString) },
+              { ALT: () => this.CONSUME(T.Word) },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Dollar);
+                  return this.CONSUME1(T.Word);
+                },
+              },
+            ]);
+            this.ACTION(() => (prefix = { kind: 'String', text: unquote(p.image), span: tokSpan(p) }));
+          },
+        },
+        {
+          ALT: () => {
+            this.OR2([
+              { ALT: () => this.CONSUME(kw('group')) },
+              { ALT: () => this.CONSUME(kw('snaplen')) },
+              { ALT: () => this.CONSUME(kw('queue-threshold')) },
+            ]);
+            this.CONSUME(T.NumberTok);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(kw('level'));
+            this.CONSUME2(T.Word);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(kw('flags'));
+            this.AT_LEAST_ONE_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                this.CONSUME(T.AnyWord);
+                this.OPTION(() => this.CONSUME1(T.AnyWord));
+              },
+            });
+          },
+        },
+      ]);
+    });
+    return { kind: 'Log', prefix, span: this.spanFrom(start) };
+  });
+
+  /** `reject [with icmp|icmpv6|icmpx [type] CODE | with tcp reset]` */
+  private rejectStmt = this.RULE('rejectStmt', (): A.GenericStmt => {
+    const start = this.CONSUME(kw('reject'));
+    const words: string[] = [];
+    const args: A.Expr[] = [];
+    this.OPTION(() => {
+      this.CONSUME(kw('with'));
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(kw('tcp'));
+            this.CONSUME(kw('reset'));
+            this.ACTION(() => words.push('tcp', 'reset'));
+          },
+        },
+        {
+          ALT: () => {
+            const fam = this.OR1([
+              { ALT: () => this.CONSUME(kw('icmp')) },
+              { ALT: () => this.CONSUME(kw('icmpv6')) },
+              { ALT: () => this.CONSUME(T.Word) },
+            ]);
+            this.OPTION1(() => this.CONSUME(kw('type')));
+            const code = this.OR2([
+              { ALT: () => this.CONSUME1(T.Word) },
+              { ALT: () => this.CONSUME(T.NumberTok) },
+              { ALT: () => this.CONSUME(T.Dollar) },
+            ]);
+            this.OPTION2({ GATE: () => this.ACTION(() => code.tokenType === T.Dollar), DEF: () => this.CONSUME2(T.Word) });
+            this.ACTION(() => {
+              words.push(fam.image);
+              args.push({ kind: 'Word', text: code.image, span: tokSpan(code) });
+              if (fam.tokenType === T.Identifier && fam.image !== 'icmpx')
+                this.err(`syntax error, unexpected ${fam.image}, expecting icmp, icmpv6, icmpx or tcp`, tokSpan(fam));
+            });
+          },
+        },
+      ]);
+    });
+    return { kind: 'Generic', keyword: 'reject', args, words, span: this.spanFrom(start) };
+  });
+
+  /**
+   * snat/dnat/masquerade/redirect. Forms (parser_bison.y nat_stmt_args):
+   * `dnat [ip|ip6] [addr . port|prefix|interval] [to] EXPR[:PORT] [flags]`,
+   * `masquerade [to :PORTS] [flags]`, `redirect [to [:]PORT] [flags]`.
+   */
+  private natStmt = this.RULE('natStmt', (): A.NatStmt => {
+    const start = this.LA(1);
+    const t = this.OR([
+      { ALT: () => this.CONSUME(kw('snat')) },
+      { ALT: () => this.CONSUME(kw('dnat')) },
+      { ALT: () => this.CONSUME(kw('masquerade')) },
+      { ALT: () => this.CONSUME(kw('redirect')) },
+    ]);
+    let family: string | undefined;
+    let to: A.Expr | undefined;
+    this.OPTION(() => {
+      const f = this.OR1([{ ALT: () => this.CONSUME(kw('ip')) }, { ALT: () => this.CONSUME(kw('ip6')) }]);
+      this.ACTION(() => (family = f.image));
+    });
+    // `addr . port`, `prefix`, `interval` qualifiers
+    this.OPTION1(() => {
+      this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(kw('addr'));
+            this.CONSUME(T.Dot);
+            this.CONSUME(kw('port'));
+          },
+        },
+        { ALT: () => this.CONSUME(kw('prefix')) },
+        { ALT: () => this.CONSUME(kw('interval')) },
+      ]);
+    });
+    this.OPTION2(() => {
+      this.OPTION3(() => this.CONSUME(kw('to')));
+      to = this.SUBRULE(this.natTarget);
+    });
+    this.OPTION4(() => this.SUBRULE(this.natFlags));
+    return this.ACTION(() => ({
+      kind: 'Nat' as const,
+      type: t.image as A.NatStmt['type'],
+      family,
+      to,
+      span: this.spanFrom(start),
+    }));
+  });
+
+  /** `ADDR`, `ADDR:PORT`, `:PORT`, `EXPR map {...}`, ranges. */
+  private natTarget = this.RULE('natTarget', (): A.Expr => {
+    const start = this.LA(1);
+    let base: A.Expr | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          base = this.SUBRULE(this.stmtExpr);
+          this.OPTION(() => {
+            this.CONSUME(T.Colon);
+            this.SUBRULE(this.rhsRange);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME1(T.Colon);
+          base = this.SUBRULE1(this.rhsRange);
+        },
+      },
+    ]);
+    return this.ACTION(() => base ?? { kind: 'Error' as const, span: this.spanFrom(start) });
+  });
+
+  private natFlags = this.RULE('natFlags', () => {
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const f = this.OR([{ ALT: () => this.CONSUME(kw('random')) }, { ALT: () => this.CONSUME(T.Word) }]);
+        this.ACTION(() => {
+          if (!NAT_FLAGS.has(f.image)) this.err(`syntax error, unexpected ${f.image}, expecting random, fully-random or persistent`, tokSpan(f));
+        });
+      },
+    });
+  });
+
+  /** `flow add @ft`, `flow offload @ft` (the name may be quoted). */
+  private flowStmt = this.RULE('flowStmt', (): A.FlowOffloadStmt => {
+    const start = this.CONSUME(kw('flow'));
+    const op = this.OR([{ ALT: () => this.CONSUME(kw('add')) }, { ALT: () => this.CONSUME(kw('offload')) }]);
+    this.CONSUME(T.At);
+    const flowtable = this.SUBRULE(this.identOrString);
+    this.ACTION(() => void op);
+    return { kind: 'FlowOffload', flowtable, span: this.spanFrom(start) };
+  });
+
+  /** notrack, and bare keywords with no operands. */
+  private simpleStmt = this.RULE('simpleStmt', (): A.GenericStmt => {
+    const t = this.CONSUME(kw('notrack'));
+    return { kind: 'Generic', keyword: 'notrack', args: [], words: [], span: tokSpan(t) };
+  });
+
+  /**
+   * `queue [num N[-M]] [flags bypass,fanout | bypass,fanout]` (old form) or
+   * `queue [flags F] to N | N-M | $v | EXPR map {…}`.
+   */
+  private queueStmt = this.RULE('queueStmt', (): A.GenericStmt => {
+    const start = this.CONSUME(kw('queue'));
+    const words: string[] = [];
+    const args: A.Expr[] = [];
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(kw('num'));
+            const e = this.SUBRULE(this.rhsRange);
+            this.ACTION(() => {
+              words.push('num');
+              args.push(e);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(kw('flags'));
+            this.SUBRULE(this.queueFlags);
+          },
+        },
+        { ALT: () => this.SUBRULE1(this.queueFlags) },
+        {
+          ALT: () => {
+            this.CONSUME(kw('to'));
+            const e = this.OR1([
+              { ALT: () => this.SUBRULE1(this.rhsRange) },
+              {
+                ALT: () => {
+                  // `queue to EXPR map { … }` (1.1.2+): a selector key needs a map.
+                  const s = this.SUBRULE(this.stmtExpr);
+                  this.ACTION(() => {
+                    if (s.kind !== 'Map') this.err(`syntax error, unexpected ${describeToken(this.LA(1))}, expecting . or map`, tokSpan(this.LA(1)));
+                  });
+                  return s;
+                },
+              },
+            ]);
+            this.ACTION(() => {
+              words.push('to');
+              args.push(e);
+            });
+          },
+        },
+      ]);
+    });
+    return { kind: 'Generic', keyword: 'queue', args, words, span: this.spanFrom(start) };
+  });
+
+  private queueFlags = this.RULE('queueFlags', () => {
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => this.OR([{ ALT: () => this.CONSUME(kw('bypass')) }, { ALT: () => this.CONSUME(kw('fanout')) }]),
+    });
+  });
+
+  /** `dup to ADDR [device DEV]`, `fwd [ip|ip6] to ADDR|DEV [device DEV]`, `tproxy [ip|ip6] to [ADDR][:PORT]` */
+  private dupFwdStmt = this.RULE('dupFwdStmt', (): A.GenericStmt => {
+    const start = this.LA(1);
+    const k = this.OR([
+      { ALT: () => this.CONSUME(kw('dup')) },
+      { ALT: () => this.CONSUME(kw('fwd')) },
+      { ALT: () => this.CONSUME(kw('tproxy')) },
+    ]);
+    const args: A.Expr[] = [];
+    const words: string[] = [];
+    this.OPTION(() => {
+      const f = this.OR1([{ ALT: () => this.CONSUME(kw('ip')) }, { ALT: () => this.CONSUME(kw('ip6')) }]);
+      this.ACTION(() => words.push(f.image));
+    });
+    this.CONSUME(kw('to'));
+    const target = this.SUBRULE(this.natTarget);
+    this.ACTION(() => args.push(target));
+    this.OPTION1(() => {
+      this.CONSUME(kw('device'));
+      const d = this.SUBRULE(this.stmtExpr);
+      this.ACTION(() => {
+        words.push('device');
+        args.push(d);
+      });
+    });
+    return this.ACTION(() => ({ kind: 'Generic' as const, keyword: k.image, args, words, span: this.spanFrom(start) }));
+  });
+
+  /** `meter NAME [size N] { KEY [timeout T] stmt }` (deprecated, still accepted). */
+  private meterStmt = this.RULE('meterStmt', (): A.GenericStmt => {
+    const start = this.CONSUME(kw('meter'));
+    const name = this.SUBRULE(this.ident);
+    this.OPTION(() => {
+      this.CONSUME(kw('size'));
+      this.CONSUME(T.NumberTok);
+    });
+    this.CONSUME(T.LBrace);
+    const key = this.SUBRULE(this.lhsExpr);
+    const statements: A.Statement[] = [];
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(kw('timeout'));
+            this.SUBRULE(this.rhsPrimary);
+          },
+        },
+        {
+          ALT: () => {
+            const s = this.SUBRULE(this.statefulStmt);
+            this.ACTION(() => statements.push(s));
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({
+      kind: 'Generic' as const,
+      keyword: 'meter',
+      args: [{ kind: 'Word' as const, text: name.text, span: name.span }, key],
+      words: [],
+      statements,
+      span: this.spanFrom(start),
+    }));
+  });
+
+  /** `synproxy [mss N] [wscale N] [timestamp] [sack-perm]` */
+  private synproxyStmt = this.RULE('synproxyStmt', (): A.GenericStmt => {
+    const start = this.CONSUME(kw('synproxy'));
+    const words: string[] = [];
+    const args: A.Expr[] = [];
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('name'));
+          const r = this.SUBRULE(this.objName);
+          this.ACTION(() => {
+            words.push('name');
+            args.push(r);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.MANY(() => {
+            this.OR1([
+              {
+                ALT: () => {
+                  const k = this.OR2([{ ALT: () => this.CONSUME(kw('mss')) }, { ALT: () => this.CONSUME(kw('wscale')) }]);
+                  const n = this.CONSUME(T.NumberTok);
+                  this.ACTION(() => {
+                    words.push(k.image);
+                    args.push({ kind: 'Number', text: n.image, span: tokSpan(n) });
+                  });
+                },
+              },
+              {
+                ALT: () => {
+                  const k = this.OR3([
+                    { ALT: () => this.CONSUME(kw('timestamp')) },
+                    { ALT: () => this.CONSUME(kw('sack-perm')) },
+                    { ALT: () => this.CONSUME(kw('sack-permitted')) },
+                  ]);
+                  this.ACTION(() => words.push(k.image));
+                },
+              },
+            ]);
+          });
+        },
+      },
+    ]);
+    return { kind: 'Generic', keyword: 'synproxy', args, words, span: this.spanFrom(start) };
+  });
+
+  /** `add|update|delete @SET { KEY [stmts] [: VALUE] }` */
+  private setUpdateStmt = this.RULE('setUpdateStmt', (): A.SetUpdateStmt => {
+    const start = this.LA(1);
+    const op = this.OR([
+      { ALT: () => this.CONSUME(kw('add')) },
+      { ALT: () => this.CONSUME(kw('update')) },
+      { ALT: () => this.CONSUME(kw('delete')) },
+    ]);
+    this.CONSUME(T.At);
+    const set = this.SUBRULE(this.identOrString);
+    this.CONSUME(T.LBrace);
+    const element = this.SUBRULE(this.setElementBody);
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({
+      kind: 'SetUpdate' as const,
+      op: op.image as 'add' | 'update' | 'delete',
+      set,
+      element: element.key,
+      statements: element.options,
+      span: this.spanFrom(start),
+    }));
+  });
+
+  /** Legacy `set add|update EXPR @SET`. */
+  private legacySetStmt = this.RULE('legacySetStmt', (): A.SetUpdateStmt => {
+    const start = this.CONSUME(kw('set'));
+    const op = this.OR([{ ALT: () => this.CONSUME(kw('add')) }, { ALT: () => this.CONSUME(kw('update')) }]);
+    const element = this.SUBRULE(this.lhsExpr);
+    this.CONSUME(T.At);
+    const set = this.SUBRULE(this.identOrString);
+    return this.ACTION(() => ({
+      kind: 'SetUpdate' as const,
+      op: op.image as 'add' | 'update',
+      set,
+      element,
+      span: this.spanFrom(start),
+    }));
+  });
+
+  /** `reset tcp option NAME` */
+  private resetOptionStmt = this.RULE('resetOptionStmt', (): A.GenericStmt => {
+    const start = this.CONSUME(kw('reset'));
+    this.CONSUME(kw('tcp'));
+    this.CONSUME(kw('option'));
+    const o = this.OR([{ ALT: () => this.CONSUME(T.AnyWord) }, { ALT: () => this.CONSUME(T.NumberTok) }]);
+    return this.ACTION(() => ({
+      kind: 'Generic' as const,
+      keyword: 'reset',
+      args: [{ kind: 'Word' as const, text: o.image, span: tokSpan(o) }],
+      words: ['tcp', 'option'],
+      span: this.spanFrom(start),
+    }));
+  });
+
+  /** `tunnel name NAME`, `secmark name NAME` (object references as statements). */
+  private objrefStmt = this.RULE('objrefStmt', (): A.GenericStmt => {
+    const start = this.LA(1);
+    const k = this.OR([{ ALT: () => this.CONSUME(kw('tunnel')) }, { ALT: () => this.CONSUME(kw('secmark')) }]);
+    this.CONSUME(kw('name'));
+    const r = this.SUBRULE(this.objName);
+    return this.ACTION(() => ({ kind: 'Generic' as const, keyword: k.image, args: [r], words: ['name'], span: this.spanFrom(start) }));
+  });
+
+  /** `xt match|target NAME ...`: printed by nft for iptables-nft rules, never accepted as input. */
+  private xtStmt = this.RULE('xtStmt', (): A.GenericStmt => {
+    const start = this.CONSUME(kw('xt'));
+    const w = this.CONSUME(T.Word);
+    const n = this.OR([{ ALT: () => this.CONSUME1(T.AnyWord) }, { ALT: () => this.CONSUME(T.QuotedString) }]);
+    this.ACTION(() => {
+      void w;
+      void n;
+      this.err('unsupported xtables compat expression, use iptables-nft with this ruleset', this.spanFrom(start));
+    });
+    return { kind: 'Generic', keyword: 'xt', args: [], words: [], span: this.spanFrom(start) };
+  });
+
+  /**
+   * A statement led by an expression: a match (`tcp dport 22`, `ct state != new`),
+   * a set statement (`meta mark set 1`), or a verdict map (`ip saddr vmap @m`).
+   */
+  private exprStmt = this.RULE('exprStmt', (): A.Statement => {
+    const start = this.LA(1);
+    const left = this.SUBRULE(this.lhsExpr);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('set'));
+          const value = this.SUBRULE(this.stmtExpr);
+          return this.ACTION(() => ({ kind: 'Set' as const, target: left as A.SelectorExpr, value, span: this.spanFrom(start) }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('vmap'));
+          const map = this.SUBRULE(this.mapTarget);
+          return this.ACTION(() => {
+            const s = this.spanFrom(start);
+            return {
+              kind: 'Verdict' as const,
+              verdict: 'jump' as A.VerdictKind,
+              map: { kind: 'Map' as const, key: left, map, verdictMap: true, span: s },
+              span: s,
+            };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.SUBRULE(this.relOp);
+          const right = this.SUBRULE(this.rhsList);
+          return { kind: 'Match' as const, left, op, right, span: this.spanFrom(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const right = this.SUBRULE1(this.rhsList);
+          return { kind: 'Match' as const, left, right, span: this.spanFrom(start) };
+        },
+      },
+    ]);
+  });
+
+  private relOp = this.RULE('relOp', (): string => {
+    const t = this.OR([{ ALT: () => this.CONSUME(T.RelOp) }, { ALT: () => this.CONSUME(T.Bang) }, { ALT: () => this.CONSUME(kw('not')) }]);
+    return this.ACTION(() => {
+      const words: Record<string, string> = { eq: '==', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=', not: '!' };
+      return words[t.image] ?? t.image;
+    });
+  });
+
+  /** `{ ... }`, `@name` or `$var` after map/vmap. */
+  private mapTarget = this.RULE('mapTarget', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.setLiteral) },
+      { ALT: () => this.SUBRULE(this.setRef) },
+      { ALT: () => this.SUBRULE(this.variable) },
+    ]);
+  });
+
+  // ------------------------------------------------------------------ expressions
+
+  /** Left-hand side: selectors, binary operators, concatenations. */
+  public lhsExpr = this.RULE('lhsExpr', (): A.Expr => {
+    const start = this.LA(1);
+    const parts: A.Expr[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Dot,
+      DEF: () => {
+        const e = this.SUBRULE(this.lhsBinop);
+        this.ACTION(() => parts.push(e));
+      },
+    });
+    return this.ACTION(() => (parts.length === 1 ? parts[0] : { kind: 'Concat' as const, parts, span: this.spanFrom(start) }));
+  });
+
+  private lhsBinop = this.RULE('lhsBinop', (): A.Expr => {
+    const start = this.LA(1);
+    let left = this.OR([
+      { ALT: () => this.SUBRULE(this.selector) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const e = this.SUBRULE(this.lhsExpr);
+          this.CONSUME(T.RParen);
+          return e;
+        },
+      },
+    ]);
+    this.MANY(() => {
+      const op = this.SUBRULE(this.binOp);
+      const right = this.SUBRULE(this.rhsPrimary);
+      this.ACTION(() => {
+        left = { kind: 'Binary', op, left, right, span: this.spanFrom(start) };
+      });
+    });
+    return left;
+  });
+
+  private binOp = this.RULE('binOp', (): A.BinaryOp => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(T.Amp) },
+      { ALT: () => this.CONSUME(T.Pipe) },
+      { ALT: () => this.CONSUME(T.Caret) },
+      { ALT: () => this.CONSUME(T.Shl) },
+      { ALT: () => this.CONSUME(T.Shr) },
+      { ALT: () => this.CONSUME(kw('and')) },
+      { ALT: () => this.CONSUME(kw('or')) },
+      { ALT: () => this.CONSUME(kw('xor')) },
+      { ALT: () => this.CONSUME(kw('lshift')) },
+      { ALT: () => this.CONSUME(kw('rshift')) },
+    ]);
+    return this.ACTION(() => {
+      const m: Record<string, A.BinaryOp> = { and: '&', or: '|', xor: '^', lshift: '<<', rshift: '>>' };
+      return m[t.image] ?? (t.image as A.BinaryOp);
+    });
+  });
+
+  /**
+   * A selector: a keyword path walked through the tables in selectors.ts, or one of the
+   * selectors with arguments (fib, numgen, jhash, symhash, raw payload).
+   */
+  private selector = this.RULE('selector', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.fibExpr) },
+      { ALT: () => this.SUBRULE(this.hashExpr) },
+      { ALT: () => this.SUBRULE(this.rawPayload) },
+      { ALT: () => this.SUBRULE(this.pathSelector) },
+    ]);
+  });
+
+  private pathSelector = this.RULE('pathSelector', (): A.SelectorExpr => {
+    const head = this.OR(this.selectorHeadAlts());
+    const path: string[] = [];
+    const pathSpans: Span[] = [];
+    const args: A.Expr[] = [];
+    let node: SelectorNode | undefined;
+    this.ACTION(() => {
+      path.push(head.image);
+      pathSpans.push(tokSpan(head));
+      node = SELECTOR_ROOTS[head.image];
+      if (!node && BARE_META_KEYS.has(head.image)) node = {}; // bare meta key: complete
+    });
+    this.MANY({
+      GATE: () => this.selectorContinues(node),
+      DEF: () => {
+        this.OR1([
+          {
+            ALT: () => {
+              const w = this.CONSUME(T.AnyWord);
+              this.ACTION(() => {
+                path.push(w.image);
+                pathSpans.push(tokSpan(w));
+                const child = node?.children?.[w.image];
+                node = child ?? (INNER_PROTOCOLS.has(w.image) && node?.inner ? SELECTOR_ROOTS[w.image] : undefined);
+                if (node && node.indexArg === undefined && node.numberArg === undefined) return;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const n = this.CONSUME(T.NumberTok);
+              this.ACTION(() => {
+                args.push({ kind: 'Number', text: n.image, span: tokSpan(n) });
+                node = node?.children ? { children: node.children, terminal: true } : {};
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.LBracket);
+              const n = this.CONSUME1(T.NumberTok);
+              this.CONSUME(T.RBracket);
+              this.ACTION(() => {
+                args.push({ kind: 'Number', text: n.image, span: tokSpan(n) });
+                node = {};
+              });
+            },
+          },
+          {
+            // `tcp option @N,OFF,LEN`
+            ALT: () => {
+              const r = this.SUBRULE(this.rawPayload);
+              this.ACTION(() => {
+                args.push(r);
+                node = {};
+              });
+            },
+          },
+        ]);
+      },
+    });
+    this.ACTION(() => {
+      if (node && !isComplete(node)) {
+        const t = this.LA(1);
+        const want = childWords(node);
+        const shown = want.slice(0, 12).join(', ') + (want.length > 12 ? ', …' : '');
+        this.err(
+          `syntax error, unexpected ${describeToken(t)} after '${path.join(' ')}', expecting ${shown || 'a field'}`,
+          tokSpan(t),
+        );
+      }
+    });
+    return this.ACTION(() => ({ kind: 'Selector' as const, path, pathSpans, args: args.length ? args : undefined, span: this.spanFrom(head) }));
+  });
+
+  private headAltsCache?: { ALT: () => IToken }[];
+  private selectorHeadAlts(): { ALT: () => IToken }[] {
+    if (!this.headAltsCache) {
+      const words = new Set([...Object.keys(SELECTOR_ROOTS), ...BARE_META_KEYS]);
+      words.delete('last');
+      const alts: { ALT: () => IToken }[] = [];
+      let i = 0;
+      for (const w of words) {
+        const tt = T.keywordTokens.get(w);
+        if (!tt) continue;
+        const idx = i++;
+        alts.push({ ALT: () => this.consumeIdx(tt, idx) });
+      }
+      this.headAltsCache = alts;
+    }
+    return this.headAltsCache;
+  }
+
+  /** CONSUME with a distinct occurrence index per alternative (Chevrotain needs unique indices). */
+  private consumeIdx(tt: TokenType, idx: number): IToken {
+    // Chevrotain exposes consume(idx, tokType) for programmatic grammars.
+    return (this as unknown as { consume(i: number, t: TokenType): IToken }).consume(idx, tt);
+  }
+
+  /** The next token continues the selector path at `node`. */
+  private selectorContinues(node: SelectorNode | undefined): boolean {
+    if (!node) return false;
+    const t = this.LA(1);
+    if (t.tokenType === EOF) return false;
+    if (node.numberArg && t.tokenType === T.NumberTok) return true;
+    if (node.indexArg && t.tokenType === T.LBracket) return true;
+    if (node.numberArg && t.tokenType === T.At) return true;
+    if (!T.tokenMatcher(t, T.AnyWord)) return false;
+    if (node.children && Object.prototype.hasOwnProperty.call(node.children, t.image)) return true;
+    if (node.inner && INNER_PROTOCOLS.has(t.image)) return true;
+    // A path that is not complete yet takes the next word whatever it is, so that
+    // `tcp foo` is reported as an unknown field right there.
+    if (!isComplete(node) && !STATEMENT_KEYWORDS.has(t.image) && t.image !== 'set' && t.image !== 'vmap') return true;
+    return false;
+  }
+
+  /** `fib saddr . iif oif` */
+  private fibExpr = this.RULE('fibExpr', (): A.SelectorExpr => {
+    const start = this.CONSUME(kw('fib'));
+    const path = ['fib'];
+    const pathSpans: Span[] = [tokSpan(start)];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Dot,
+      DEF: () => {
+        const f = this.CONSUME(T.AnyWord);
+        this.ACTION(() => {
+          path.push(f.image);
+          pathSpans.push(tokSpan(f));
+          if (!FIB_FLAGS.has(f.image)) this.err(`syntax error, unexpected ${f.image}, expecting saddr, daddr, mark, iif or oif`, tokSpan(f));
+        });
+      },
+    });
+    const r = this.CONSUME1(T.AnyWord);
+    this.ACTION(() => {
+      path.push(r.image);
+      pathSpans.push(tokSpan(r));
+      if (!FIB_RESULTS.has(r.image)) this.err(`syntax error, unexpected ${r.image}, expecting oif, oifname, type or check`, tokSpan(r));
+    });
+    return { kind: 'Selector', path, pathSpans, span: this.spanFrom(start) };
+  });
+
+  /** `numgen inc|random mod N [offset N]`, `jhash EXPR mod N [seed N] [offset N]`, `symhash mod N [offset N]` */
+  private hashExpr = this.RULE('hashExpr', (): A.FuncExpr => {
+    const start = this.LA(1);
+    const args: A.Expr[] = [];
+    const options: A.FuncExpr['options'] = [];
+    const name = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw('numgen'));
+          const m = this.OR1([{ ALT: () => this.CONSUME(kw('inc')) }, { ALT: () => this.CONSUME(kw('random')) }]);
+          this.ACTION(() => args.push({ kind: 'Word', text: m.image, span: tokSpan(m) }));
+          return 'numgen';
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('jhash'));
+          const e = this.SUBRULE(this.lhsExpr);
+          this.ACTION(() => args.push(e));
+          return 'jhash';
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw('symhash'));
+          return 'symhash';
+        },
+      },
+    ]);
+    this.CONSUME(kw('mod'));
+    const m = this.CONSUME(T.NumberTok);
+    this.ACTION(() => options.push({ key: 'mod', value: { kind: 'Number', text: m.image, span: tokSpan(m) }, span: tokSpan(m) }));
+    this.MANY(() => {
+      const k = this.OR2([{ ALT: () => this.CONSUME(kw('seed')) }, { ALT: () => this.CONSUME(kw('offset')) }]);
+      const v = this.CONSUME1(T.NumberTok);
+      this.ACTION(() => options.push({ key: k.image, value: { kind: 'Number', text: v.image, span: tokSpan(v) }, span: sp(k, v) }));
+    });
+    return { kind: 'Func', name, args, options, span: this.spanFrom(start) };
+  });
+
+  /** `@ll|nh|th|ih,OFFSET,LENGTH` */
+  private rawPayload = this.RULE('rawPayload', (): A.RawPayloadExpr => {
+    const start = this.CONSUME(T.At);
+    const base = this.OR([{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(kw('th')) }, { ALT: () => this.CONSUME(T.NumberTok) }]);
+    this.CONSUME(T.Comma);
+    const off = this.CONSUME1(T.NumberTok);
+    this.CONSUME1(T.Comma);
+    const len = this.CONSUME2(T.NumberTok);
+    return this.ACTION(() => ({
+      kind: 'RawPayload' as const,
+      base: base.image,
+      offset: { kind: 'Number' as const, text: off.image, span: tokSpan(off) },
+      length: { kind: 'Number' as const, text: len.image, span: tokSpan(len) },
+      span: this.spanFrom(start),
+    }));
+  });
+
+  /**
+   * Statement arguments (set values, nat targets): a selector-led expression with an
+   * optional `map`, or a right-hand-side value.
+   */
+  private stmtExpr = this.RULE('stmtExpr', (): A.Expr => {
+    const start = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          const key = this.SUBRULE(this.lhsExpr);
+          const m = this.OPTION(() => {
+            this.CONSUME(kw('map'));
+            return this.SUBRULE(this.mapTarget);
+          });
+          return this.ACTION(() => (m ? { kind: 'Map' as const, key, map: m, verdictMap: false, span: this.spanFrom(start) } : key));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.rhsList) },
+    ]);
+  });
+
+  /** Right-hand side with bare comma lists: `established,related`. */
+  private rhsList = this.RULE('rhsList', (): A.Expr => {
+    const start = this.LA(1);
+    const items: A.Expr[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const e = this.SUBRULE(this.rhsConcat);
+        this.ACTION(() => items.push(e));
+      },
+    });
+    return this.ACTION(() => (items.length === 1 ? items[0] : { kind: 'List' as const, items, span: this.spanFrom(start) }));
+  });
+
+  private rhsConcat = this.RULE('rhsConcat', (): A.Expr => {
+    const start = this.LA(1);
+    const parts: A.Expr[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Dot,
+      DEF: () => {
+        const e = this.SUBRULE(this.rhsRange);
+        this.ACTION(() => parts.push(e));
+      },
+    });
+    return this.ACTION(() => (parts.length === 1 ? parts[0] : { kind: 'Concat' as const, parts, span: this.spanFrom(start) }));
+  });
+
+  /** `a`, `a-b`, `a/len` (also flag masks `syn / syn,ack`). */
+  private rhsRange = this.RULE('rhsRange', (): A.Expr => {
+    const start = this.LA(1);
+    let e = this.SUBRULE(this.rhsBinop);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dash);
+            const to = this.SUBRULE1(this.rhsBinop);
+            this.ACTION(() => (e = { kind: 'Range', from: e, to, span: this.spanFrom(start) }));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Slash);
+            const len = this.SUBRULE2(this.rhsBinop);
+            this.ACTION(() => (e = { kind: 'Prefix', base: e, length: len, span: this.spanFrom(start) }));
+          },
+        },
+      ]);
+    });
+    return e;
+  });
+
+  private rhsBinop = this.RULE('rhsBinop', (): A.Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.rhsPrimary);
+    this.MANY(() => {
+      const op = this.SUBRULE(this.binOp);
+      const right = this.SUBRULE1(this.rhsPrimary);
+      this.ACTION(() => {
+        left = { kind: 'Binary', op, left, right, span: this.spanFrom(start) };
+      });
+    });
+    return left;
+  });
+
+  /** A value: number, word, address, string, `$var`, `@set`, `{…}`, `*`, a keyword constant, `( … )`. */
+  public rhsPrimary = this.RULE('rhsPrimary', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.literal) },
+      { ALT: () => this.SUBRULE(this.variable) },
+      { ALT: () => this.SUBRULE(this.setRef) },
+      { ALT: () => this.SUBRULE(this.setLiteral) },
+      { ALT: () => this.SUBRULE(this.keywordValue) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.Asterisk);
+          return { kind: 'Wildcard' as const, span: tokSpan(t) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const e = this.SUBRULE(this.rhsList);
+          this.CONSUME(T.RParen);
+          return e;
+        },
+      },
+    ]);
+  });
+
+  private literal = this.RULE('literal', (): A.Expr => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(T.NumberTok) },
+      { ALT: () => this.CONSUME(T.Address) },
+      { ALT: () => this.CONSUME(T.QuotedString) },
+      { ALT: () => this.CONSUME(T.AsteriskString) },
+      { ALT: () => this.CONSUME(T.Word) },
+    ]);
+    return this.ACTION((): A.Expr => {
+      const span = tokSpan(t);
+      switch (t.tokenType) {
+        case T.NumberTok:
+          return { kind: 'Number', text: t.image, span };
+        case T.Address:
+          return { kind: 'Address', text: t.image, span };
+        case T.QuotedString:
+          return { kind: 'String', text: unquote(t.image), span };
+        default:
+          return { kind: 'Word', text: t.image, span };
+      }
+    });
+  });
+
+  /** Reserved words that nft still takes as values (keyword_expr, primary_rhs_expr). */
+  private keywordValue = this.RULE('keywordValue', (): A.Expr => {
+    const t = this.OR(this.keywordValueAlts());
+    return { kind: 'KeywordValue', text: t.image, span: tokSpan(t) };
+  });
+
+  private kvAltsCache?: { ALT: () => IToken }[];
+  private keywordValueAlts(): { ALT: () => IToken }[] {
+    if (!this.kvAltsCache) {
+      const words = [...RESERVED_VALUE_WORDS, 'exists', 'missing'];
+      this.kvAltsCache = words.map((w, i) => {
+        const tt = kw(w);
+        return { ALT: () => this.consumeIdx(tt, 100 + i) };
+      });
+    }
+    return this.kvAltsCache;
+  }
+
+  private variable = this.RULE('variable', (): A.VarExpr => {
+    const d = this.CONSUME(T.Dollar);
+    const name = this.SUBRULE(this.ident);
+    return { kind: 'Var', name, span: this.spanFrom(d) };
+  });
+
+  private setRef = this.RULE('setRef', (): A.SetRefExpr => {
+    const a = this.CONSUME(T.At);
+    const name = this.SUBRULE(this.identOrString);
+    return { kind: 'SetRef', name, span: this.spanFrom(a) };
+  });
+
+  /**
+   * `{ elem, elem : value, ... }`. nft allows at most one newline after `{`, after each
+   * `,` and before `}` (nft-grammar.md §4.3); a blank line inside is a syntax error.
+   */
+  public setLiteral = this.RULE('setLiteral', (): A.SetLiteralExpr => {
+    const start = this.CONSUME(T.LBrace);
+    const elements: A.SetElement[] = [];
+    this.SUBRULE(this.elementNewlines);
+    this.MANY(() => {
+      const el = this.SUBRULE(this.setElement);
+      this.ACTION(() => el && elements.push(el));
+      this.SUBRULE1(this.elementNewlines);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.elementNewlines);
+          },
+        },
+        { ALT: () => undefined, GATE: () => this.LA(1).tokenType === T.RBrace },
+      ]);
+    });
+    const end = this.CONSUME(T.RBrace);
+    return { kind: 'SetLiteral', elements, span: sp(start, end) };
+  });
+
+  private elementNewlines = this.RULE('elementNewlines', () => {
+    let count = 0;
+    this.MANY(() => {
+      const t = this.CONSUME(T.Newline);
+      this.ACTION(() => {
+        count++;
+        if (count === 2) this.err('syntax error, unexpected newline: a blank line is not allowed inside a set element list', tokSpan(t));
+      });
+    });
+  });
+
+  /** One element: `KEY [options] [: VALUE [options]]`; verdicts are values in verdict maps. */
+  private setElement = this.RULE('setElement', (): A.SetElement => {
+    const start = this.LA(1);
+    const el = this.SUBRULE(this.setElementBody);
+    let value: A.Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      value = this.OR([
+        { ALT: () => this.SUBRULE(this.verdict) },
+        { ALT: () => this.SUBRULE(this.rhsConcat) },
+        {
+          ALT: () => {
+            // `: interval ...`? not valid; nft allows only values here. Quoted/bare words are covered above.
+            const t = this.CONSUME(kw('queue'));
+            return { kind: 'Verdict' as const, verdict: 'queue' as const, span: tokSpan(t) };
+          },
+        },
+      ]);
+      this.MANY(() => {
+        const o = this.SUBRULE(this.elementOption);
+        this.ACTION(() => el.options?.push(o));
+      });
+    });
+    return this.ACTION(() => ({ ...el, value, span: this.spanFrom(start) }));
+  });
+
+  /** Key of an element plus its options (shared with `add @set { … }`). */
+  private setElementBody = this.RULE('setElementBody', (): A.SetElement => {
+    const start = this.LA(1);
+    const key = this.OR([
+      { ALT: () => this.SUBRULE(this.rhsConcat) },
+      { ALT: () => this.SUBRULE(this.lhsExpr) },
+    ]);
+    const options: A.Statement[] = [];
+    let comment: A.StringExpr | undefined;
+    this.MANY(() => {
+      this.OR1([
+        {
+          ALT: () => {
+            this.CONSUME(kw('comment'));
+            const s = this.CONSUME(T.QuotedString);
+            this.ACTION(() => (comment = { kind: 'String', text: unquote(s.image), span: tokSpan(s) }));
+          },
+        },
+        {
+          ALT: () => {
+            const o = this.SUBRULE(this.elementOption);
+            this.ACTION(() => options.push(o));
+          },
+        },
+      ]);
+    });
+    return { key, options, comment, span: this.spanFrom(start) };
+  });
+
+  /** `timeout T`, `expires T`, and stateful statements on an element. */
+  private elementOption = this.RULE('elementOption', (): A.Statement => {
+    const start = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          const k = this.OR1([{ ALT: () => this.CONSUME(kw('timeout')) }, { ALT: () => this.CONSUME(kw('expires')) }]);
+          const v = this.SUBRULE(this.rhsPrimary);
+          return this.ACTION(() => ({ kind: 'Generic' as const, keyword: k.image, args: [v], words: [], span: this.spanFrom(start) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.statefulStmt) },
+    ]);
+  });
+}
+
+export function describeToken(t: IToken): string {
+  if (t.tokenType === EOF) return 'end of file';
+  if (t.tokenType === T.Newline) return 'newline';
+  if (t.tokenType === T.QuotedString) return 'quoted string';
+  if (t.tokenType === T.Identifier || t.tokenType === T.Address || t.tokenType === T.AsteriskString) return 'string';
+  if (t.tokenType === T.NumberTok) return 'number';
+  if (t.tokenType === T.Junk) return 'junk';
+  if (T.keywordTokens.get(t.image) === t.tokenType) {
+    return T.tokenMatcher(t, T.Word) ? 'string' : t.image;
+  }
+  return `'${t.image}'`;
+}
+
+export type { IRecognitionException };

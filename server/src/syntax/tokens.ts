@@ -1,0 +1,135 @@
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { CONTEXT_WORDS, RESERVED_WORDS } from './keywords';
+
+/**
+ * Chevrotain token types. The text is split into tokens by our own scanner
+ * (lexer.ts) because nft's flex scanner uses longest-match across addresses, times,
+ * classids and words, which Chevrotain's first-match lexer cannot express; Chevrotain
+ * parsers accept any token vector built from these types.
+ */
+
+const NA = Lexer.NA;
+
+/** Category: any word-shaped token, reserved or not (selector fields are matched by text). */
+export const AnyWord = createToken({ name: 'AnyWord', pattern: NA, label: 'word' });
+/** Category: any word usable as a name or a symbolic value (plain words and context keywords). */
+export const Word = createToken({ name: 'Word', pattern: NA, categories: [AnyWord], label: 'string' });
+/** A plain word, `[A-Za-z_.][A-Za-z0-9/_.-]*`, that is not a keyword anywhere. */
+export const Identifier = createToken({ name: 'Identifier', pattern: NA, categories: [Word], label: 'string' });
+
+export const Newline = createToken({ name: 'Newline', pattern: NA, label: 'newline' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: NA, label: "';'" });
+export const LBrace = createToken({ name: 'LBrace', pattern: NA, label: "'{'" });
+export const RBrace = createToken({ name: 'RBrace', pattern: NA, label: "'}'" });
+export const LBracket = createToken({ name: 'LBracket', pattern: NA, label: "'['" });
+export const RBracket = createToken({ name: 'RBracket', pattern: NA, label: "']'" });
+export const LParen = createToken({ name: 'LParen', pattern: NA, label: "'('" });
+export const RParen = createToken({ name: 'RParen', pattern: NA, label: "')'" });
+export const Comma = createToken({ name: 'Comma', pattern: NA, label: "','" });
+export const Dot = createToken({ name: 'Dot', pattern: NA, label: "'.'" });
+export const Colon = createToken({ name: 'Colon', pattern: NA, label: "':'" });
+export const Slash = createToken({ name: 'Slash', pattern: NA, label: "'/'" });
+export const Dash = createToken({ name: 'Dash', pattern: NA, label: "'-'" });
+export const Plus = createToken({ name: 'Plus', pattern: NA, label: "'+'" });
+export const Asterisk = createToken({ name: 'Asterisk', pattern: NA, label: "'*'" });
+export const At = createToken({ name: 'At', pattern: NA, label: "'@'" });
+export const Dollar = createToken({ name: 'Dollar', pattern: NA, label: "'$'" });
+export const Assign = createToken({ name: 'Assign', pattern: NA, label: "'='" });
+
+/** Category of the relational operators (`==`, `!=`, `<`, ... and their word spellings). */
+export const RelOp = createToken({ name: 'RelOp', pattern: NA, label: 'relational operator' });
+export const EqEq = createToken({ name: 'EqEq', pattern: NA, categories: [RelOp], label: "'=='" });
+export const NotEq = createToken({ name: 'NotEq', pattern: NA, categories: [RelOp], label: "'!='" });
+export const Lt = createToken({ name: 'Lt', pattern: NA, categories: [RelOp], label: "'<'" });
+export const Gt = createToken({ name: 'Gt', pattern: NA, categories: [RelOp], label: "'>'" });
+export const Le = createToken({ name: 'Le', pattern: NA, categories: [RelOp], label: "'<='" });
+export const Ge = createToken({ name: 'Ge', pattern: NA, categories: [RelOp], label: "'>='" });
+export const Bang = createToken({ name: 'Bang', pattern: NA, label: "'!'" });
+
+export const Shl = createToken({ name: 'Shl', pattern: NA, label: "'<<'" });
+export const Shr = createToken({ name: 'Shr', pattern: NA, label: "'>>'" });
+export const Amp = createToken({ name: 'Amp', pattern: NA, label: "'&'" });
+export const Pipe = createToken({ name: 'Pipe', pattern: NA, label: "'|'" });
+export const Caret = createToken({ name: 'Caret', pattern: NA, label: "'^'" });
+
+export const NumberTok = createToken({ name: 'Number', pattern: NA, label: 'number' });
+/** IPv4/IPv6/MAC addresses, times (`1h30m`), tc classids (`1:2`): all `STRING` to nft. */
+export const Address = createToken({ name: 'Address', pattern: NA, label: 'string' });
+export const QuotedString = createToken({ name: 'QuotedString', pattern: NA, label: 'quoted string' });
+/** `eth*` interface wildcards. */
+export const AsteriskString = createToken({ name: 'AsteriskString', pattern: NA, label: 'string' });
+/** Any character no rule matches (nft's `JUNK`); also a stray `\r`. */
+export const Junk = createToken({ name: 'Junk', pattern: NA, label: 'junk' });
+
+/** Keyword token types by spelling. Reserved words are not `Word`s; context words are. */
+export const keywordTokens = new Map<string, TokenType>();
+const reservedSet = new Set(RESERVED_WORDS);
+
+function tokenName(word: string): string {
+  return 'K_' + word.replace(/[^A-Za-z0-9]/g, '_');
+}
+
+const RELOP_WORDS = new Set(['eq', 'ne', 'lt', 'gt', 'le', 'ge']);
+for (const w of RESERVED_WORDS) {
+  const categories = RELOP_WORDS.has(w) ? [RelOp, AnyWord] : [AnyWord];
+  keywordTokens.set(w, createToken({ name: tokenName(w), pattern: NA, label: w, categories }));
+}
+for (const w of CONTEXT_WORDS) {
+  if (reservedSet.has(w)) continue;
+  keywordTokens.set(w, createToken({ name: tokenName(w), pattern: NA, categories: [Word], label: w }));
+}
+
+export function isReservedWord(word: string): boolean {
+  return reservedSet.has(word);
+}
+
+/** The keyword token for `word`; throws at start-up if a grammar rule names a missing word. */
+export function kw(word: string): TokenType {
+  const t = keywordTokens.get(word);
+  if (!t) throw new Error(`no keyword token for '${word}'`);
+  return t;
+}
+
+export const allTokenTypes: TokenType[] = [
+  AnyWord,
+  Word,
+  Identifier,
+  Newline,
+  Semicolon,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
+  Comma,
+  Dot,
+  Colon,
+  Slash,
+  Dash,
+  Plus,
+  Asterisk,
+  At,
+  Dollar,
+  Assign,
+  RelOp,
+  EqEq,
+  NotEq,
+  Lt,
+  Gt,
+  Le,
+  Ge,
+  Bang,
+  Shl,
+  Shr,
+  Amp,
+  Pipe,
+  Caret,
+  NumberTok,
+  Address,
+  QuotedString,
+  AsteriskString,
+  Junk,
+  ...keywordTokens.values(),
+];
+export { tokenMatcher } from 'chevrotain';
