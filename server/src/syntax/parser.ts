@@ -68,7 +68,7 @@ export class NftParser extends EmbeddedActionsParser {
   constructor(options: { skipValidations?: boolean } = {}) {
     super(T.allTokenTypes, {
       recoveryEnabled: true,
-      maxLookahead: 4,
+      maxLookahead: 2,
       skipValidations: options.skipValidations ?? false,
     });
     this.performSelfAnalysis();
@@ -331,10 +331,13 @@ export class NftParser extends EmbeddedActionsParser {
           const table = this.SUBRULE5(this.tableSpec);
           const name = this.SUBRULE4(this.ident);
           const body = this.OPTION3(() =>
-            this.OR2([
-              { ALT: () => this.SUBRULE(this.objectBody) },
-              { ALT: () => this.SUBRULE(this.objectInline) },
-            ]),
+            this.OR2({
+              IGNORE_AMBIGUITIES: true,
+              DEF: [
+                { ALT: () => this.SUBRULE(this.objectBody) },
+                { ALT: () => this.SUBRULE(this.objectInline) },
+              ],
+            }),
           );
           return { kind: 'Object' as const, objectType, verb, explicitVerb, table, name, body, span: this.spanFrom(start) };
         },
@@ -918,7 +921,9 @@ export class NftParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
+          // Several per line are allowed: `limit rate 1/second counter` (1.0.7+).
           const statement = this.SUBRULE(this.statefulStmt);
+          this.MANY(() => this.SUBRULE1(this.statefulStmt));
           return { kind: 'Stateful' as const, statement, span: this.spanFrom(start) };
         },
       },
@@ -1031,16 +1036,19 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.ObjectItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.commonBlock) },
-        {
-          ALT: () => {
-            const p = this.SUBRULE(this.objectProperty);
-            this.ACTION(() => p && items.push(p));
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { ALT: () => this.SUBRULE(this.separator) },
+          { ALT: () => this.SUBRULE(this.commonBlock) },
+          {
+            ALT: () => {
+              const p = this.SUBRULE(this.objectProperty);
+              this.ACTION(() => p && items.push(p));
+            },
           },
-        },
-      ]);
+        ],
+      });
     });
     this.CONSUME(T.RBrace);
     return items;
@@ -1052,7 +1060,7 @@ export class NftParser extends EmbeddedActionsParser {
     const values: A.Expr[] = [];
     let key = '';
     this.AT_LEAST_ONE(() => {
-      const e = this.OR([
+      const e = this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         {
           ALT: () => {
             const t = this.CONSUME(T.AnyWord);
@@ -1078,7 +1086,7 @@ export class NftParser extends EmbeddedActionsParser {
             return this.ACTION(() => ({ kind: 'Word' as const, text: t.image, span: tokSpan(t) }));
           },
         },
-      ]);
+      ] });
       this.ACTION(() => values.push(e));
     });
     return this.ACTION(() => ({
@@ -1141,7 +1149,9 @@ export class NftParser extends EmbeddedActionsParser {
   });
 
   private statement = this.RULE('statement', (): A.Statement => {
-    return this.OR([
+    // Order matters where a keyword starts both a statement and a selector
+    // (`ct count` vs `ct state`, `tunnel name` vs `tunnel path`): the specific one first.
+    return this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
       { ALT: () => this.SUBRULE(this.verdictStmt) },
       { ALT: () => this.SUBRULE(this.statefulStmt) },
       { ALT: () => this.SUBRULE(this.logStmt) },
@@ -1159,7 +1169,7 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.objrefStmt) },
       { ALT: () => this.SUBRULE(this.xtStmt) },
       { ALT: () => this.SUBRULE(this.exprStmt) },
-    ]);
+    ] });
   });
 
   private verdictStmt = this.RULE('verdictStmt', (): A.VerdictStmt => {
@@ -1295,7 +1305,9 @@ export class NftParser extends EmbeddedActionsParser {
 
   /** `name NAME` / `name $var` / `name "quoted"` after counter/quota/limit/synproxy. */
   private objName = this.RULE('objName', (): A.Expr => {
-    return this.OR([
+    return this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
+      // `counter name ip saddr map { … : "name" }` (object maps)
+      { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.stmtExpr) },
       { ALT: () => this.SUBRULE(this.variable) },
       {
         ALT: () => {
@@ -1303,7 +1315,7 @@ export class NftParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: 'Word' as const, text: i.text, span: i.span }));
         },
       },
-    ]);
+    ] });
   });
 
   /**
@@ -1371,9 +1383,7 @@ export class NftParser extends EmbeddedActionsParser {
     this.OPTION2(() => {
       this.CONSUME(kw('burst'));
       const bn = this.CONSUME1(T.NumberTok);
-      const bu = this.OPTION3(() =>
-        this.OR2([{ ALT: () => this.CONSUME(kw('packets')) }, { ALT: () => this.CONSUME(kw('bytes')) }, { ALT: () => this.CONSUME1(T.Word) }]),
-      );
+      const bu = this.OPTION3(() => this.CONSUME1(T.Word));
       this.ACTION(() => {
         burst = bn.image;
         if (bu) {
@@ -1431,7 +1441,7 @@ export class NftParser extends EmbeddedActionsParser {
   });
 
   private byteUnit = this.RULE('byteUnit', () => {
-    const t = this.OR([{ ALT: () => this.CONSUME(kw('bytes')) }, { ALT: () => this.CONSUME(T.Word) }]);
+    const t = this.CONSUME(T.Word);
     this.ACTION(() => {
       if (!BYTE_UNITS.has(t.image)) this.err(`syntax error, unexpected ${t.image}, expecting bytes, kbytes or mbytes`, tokSpan(t));
     });
@@ -1477,14 +1487,26 @@ export class NftParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
+            // `flags tcp sequence,options | ip options | skuid | ether | all`
             this.CONSUME(kw('flags'));
-            this.AT_LEAST_ONE_SEP({
-              SEP: T.Comma,
-              DEF: () => {
-                this.CONSUME(T.AnyWord);
-                this.OPTION(() => this.CONSUME1(T.AnyWord));
+            this.OR3([
+              {
+                ALT: () => {
+                  this.CONSUME1(kw('tcp'));
+                  this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Word) });
+                },
               },
-            });
+              {
+                ALT: () => {
+                  this.CONSUME1(kw('ip'));
+                  this.CONSUME(kw('options'));
+                },
+              },
+              { ALT: () => this.CONSUME4(T.Word) },
+              { ALT: () => this.CONSUME(kw('skuid')) },
+              { ALT: () => this.CONSUME(kw('ether')) },
+              { ALT: () => this.CONSUME(kw('all')) },
+            ]);
           },
         },
       ]);
@@ -1598,7 +1620,7 @@ export class NftParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME1(T.Colon);
-          base = this.SUBRULE1(this.rhsRange);
+          base = this.SUBRULE1(this.stmtExpr);
         },
       },
     ]);
@@ -1664,7 +1686,7 @@ export class NftParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(kw('to'));
             const e = this.OR1([
-              { ALT: () => this.SUBRULE1(this.rhsRange) },
+              { ALT: () => this.SUBRULE1(this.rhsRange), GATE: () => !this.looksLikeSelector() },
               {
                 ALT: () => {
                   // `queue to EXPR map { … }` (1.1.2+): a selector key needs a map.
@@ -1819,14 +1841,14 @@ export class NftParser extends EmbeddedActionsParser {
     this.CONSUME(T.At);
     const set = this.SUBRULE(this.identOrString);
     this.CONSUME(T.LBrace);
-    const element = this.SUBRULE(this.setElementBody);
+    const element = this.SUBRULE(this.setElement);
     this.CONSUME(T.RBrace);
     return this.ACTION(() => ({
       kind: 'SetUpdate' as const,
       op: op.image as 'add' | 'update' | 'delete',
       set,
-      element: element.key,
-      statements: element.options,
+      element: element?.key,
+      statements: element?.options,
       span: this.spanFrom(start),
     }));
   });
@@ -1953,12 +1975,19 @@ export class NftParser extends EmbeddedActionsParser {
   public lhsExpr = this.RULE('lhsExpr', (): A.Expr => {
     const start = this.LA(1);
     const parts: A.Expr[] = [];
-    this.AT_LEAST_ONE_SEP({
-      SEP: T.Dot,
-      DEF: () => {
-        const e = this.SUBRULE(this.lhsBinop);
-        this.ACTION(() => parts.push(e));
-      },
+    const first = this.SUBRULE(this.lhsBinop);
+    this.ACTION(() => parts.push(first));
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      // `ip saddr . 10.0.0.1 . 80 @s`: constants may be concatenated with selectors.
+      const e = this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE1(this.lhsBinop) },
+          { ALT: () => this.SUBRULE(this.rhsRange) },
+        ],
+      });
+      this.ACTION(() => parts.push(e));
     });
     return this.ACTION(() => (parts.length === 1 ? parts[0] : { kind: 'Concat' as const, parts, span: this.spanFrom(start) }));
   });
@@ -1978,12 +2007,23 @@ export class NftParser extends EmbeddedActionsParser {
     ]);
     this.MANY(() => {
       const op = this.SUBRULE(this.binOp);
-      const right = this.SUBRULE(this.rhsPrimary);
+      const right = this.SUBRULE(this.operand);
       this.ACTION(() => {
         left = { kind: 'Binary', op, left, right, span: this.spanFrom(start) };
       });
     });
     return left;
+  });
+
+  /** Right operand of a binary operator on the left-hand side: a selector or a value. */
+  private operand = this.RULE('operand', (): A.Expr => {
+    return this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.selector) },
+        { ALT: () => this.SUBRULE(this.rhsPrimary) },
+      ],
+    });
   });
 
   private binOp = this.RULE('binOp', (): A.BinaryOp => {
@@ -2222,8 +2262,9 @@ export class NftParser extends EmbeddedActionsParser {
    */
   private stmtExpr = this.RULE('stmtExpr', (): A.Expr => {
     const start = this.LA(1);
-    return this.OR([
+    return this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
       {
+        GATE: () => this.looksLikeSelector(),
         ALT: () => {
           const key = this.SUBRULE(this.lhsExpr);
           const m = this.OPTION(() => {
@@ -2234,8 +2275,25 @@ export class NftParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.rhsList) },
-    ]);
+    ] });
   });
+
+  /**
+   * Whether the next tokens start a selector rather than a value: `ip saddr` is a
+   * selector, a lone `ip` (as in `meta protocol set ip`) is a value.
+   */
+  private looksLikeSelector(): boolean {
+    const t = this.LA(1);
+    if (t.tokenType === T.LParen) return true;
+    if (t.tokenType === T.At) return this.LA(3).tokenType === T.Comma;
+    if (T.keywordTokens.get(t.image) !== t.tokenType || T.tokenMatcher(t, T.Word)) return false;
+    if (t.image === 'fib' || t.image === 'numgen' || t.image === 'jhash' || t.image === 'symhash') return true;
+    const root = SELECTOR_ROOTS[t.image];
+    if (BARE_META_KEYS.has(t.image) && !root) return true;
+    if (!root) return false;
+    const n = this.LA(2);
+    return T.tokenMatcher(n, T.AnyWord) && (root.children?.[n.image] !== undefined || (root.inner === true && INNER_PROTOCOLS.has(n.image)));
+  }
 
   /** Right-hand side with bare comma lists: `established,related`. */
   private rhsList = this.RULE('rhsList', (): A.Expr => {
@@ -2424,8 +2482,9 @@ export class NftParser extends EmbeddedActionsParser {
     let value: A.Expr | undefined;
     this.OPTION(() => {
       this.CONSUME(T.Colon);
-      value = this.OR([
+      value = this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.verdict) },
+        { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsExpr) },
         { ALT: () => this.SUBRULE(this.rhsConcat) },
         {
           ALT: () => {
@@ -2434,22 +2493,25 @@ export class NftParser extends EmbeddedActionsParser {
             return { kind: 'Verdict' as const, verdict: 'queue' as const, span: tokSpan(t) };
           },
         },
-      ]);
+      ] });
       this.MANY(() => {
         const o = this.SUBRULE(this.elementOption);
-        this.ACTION(() => el.options?.push(o));
+        this.ACTION(() => el?.options?.push(o));
       });
     });
-    return this.ACTION(() => ({ ...el, value, span: this.spanFrom(start) }));
+    return this.ACTION(() => ({ ...(el ?? { key: { kind: 'Error' as const, span: this.spanFrom(start) } }), value, span: this.spanFrom(start) }));
   });
 
   /** Key of an element plus its options (shared with `add @set { … }`). */
   private setElementBody = this.RULE('setElementBody', (): A.SetElement => {
     const start = this.LA(1);
-    const key = this.OR([
-      { ALT: () => this.SUBRULE(this.rhsConcat) },
-      { ALT: () => this.SUBRULE(this.lhsExpr) },
-    ]);
+    const key = this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsExpr) },
+        { ALT: () => this.SUBRULE(this.rhsConcat) },
+      ],
+    });
     const options: A.Statement[] = [];
     let comment: A.StringExpr | undefined;
     this.MANY(() => {
