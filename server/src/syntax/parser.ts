@@ -1,4 +1,4 @@
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IRecognitionException } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IRecognitionException, type IParserErrorMessageProvider } from 'chevrotain';
 import type { Span } from '../core/span';
 import type * as A from './ast';
 import * as T from './tokens';
@@ -10,6 +10,8 @@ import {
   INNER_PROTOCOLS,
   FIB_FLAGS,
   FIB_RESULTS,
+  SETTABLE_META_KEYS,
+  TCP_OPTION_NAMES,
   childWords,
   isComplete,
   type SelectorNode,
@@ -44,6 +46,7 @@ const STATEMENT_KEYWORDS = new Set([
   'last', 'reset', 'add', 'update', 'delete', 'set', 'secmark',
 ]);
 
+const TCP_OPTION_WORDS = new Set([...TCP_OPTION_NAMES, 'kind', 'length', 'size', 'count', 'left', 'right', 'tsval', 'tsecr', 'subtype']);
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent']);
 const TIME_UNITS = new Set(['second', 'minute', 'hour', 'day', 'week']);
 const BYTE_UNITS = new Set(['bytes', 'kbytes', 'mbytes']);
@@ -69,6 +72,7 @@ export class NftParser extends EmbeddedActionsParser {
     super(T.allTokenTypes, {
       recoveryEnabled: true,
       maxLookahead: 2,
+      errorMessageProvider: nftErrorMessages,
       skipValidations: options.skipValidations ?? false,
     });
     this.performSelfAnalysis();
@@ -231,6 +235,15 @@ export class NftParser extends EmbeddedActionsParser {
             operand: { kind: 'Number' as const, text: n.image, span: tokSpan(n) },
             span: sp(d, n),
           }));
+        },
+      },
+      {
+        // `define X = {}` (an empty set) is allowed here only, and only without a newline.
+        GATE: () => this.LA(1).tokenType === T.LBrace && this.LA(2).tokenType === T.RBrace,
+        ALT: () => {
+          const a = this.CONSUME(T.LBrace);
+          const b = this.CONSUME(T.RBrace);
+          return { kind: 'SetLiteral' as const, elements: [], span: sp(a, b) };
         },
       },
       { ALT: () => this.SUBRULE(this.rhsList) },
@@ -1295,7 +1308,11 @@ export class NftParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.Address) },
               { ALT: () => this.CONSUME2(T.NumberTok) },
             ]);
-            this.ACTION(() => args.push({ kind: 'Word', text: v.image, span: tokSpan(v) }));
+            this.ACTION(() => {
+              if (v.tokenType !== T.Address && v.image !== 'never')
+                this.err(`syntax error, unexpected ${describeToken(v)}, expecting never or a time such as 1h30m`, tokSpan(v));
+              args.push({ kind: 'Word', text: v.image, span: tokSpan(v) });
+            });
           });
           return { kind: 'Generic' as const, keyword: 'last', args, words: [], span: this.spanFrom(start) };
         },
@@ -1366,12 +1383,23 @@ export class NftParser extends EmbeddedActionsParser {
           // `mbytes/second` (one word) or `mbytes / second`
           const b = this.CONSUME(T.Word);
           isBytes = true;
-          const u2 = this.OPTION1(() => {
-            this.CONSUME1(T.Slash);
-            return this.SUBRULE1(this.timeUnit);
-          });
+          const u2 = this.OR3([
+            {
+              // `bytes / second`
+              ALT: () => {
+                this.CONSUME1(T.Slash);
+                return this.SUBRULE1(this.timeUnit);
+              },
+            },
+            {
+              // `1025bytes/ second`: the word took the slash (words may contain `/`).
+              GATE: () => this.ACTION(() => b.image.endsWith('/')),
+              ALT: () => this.SUBRULE2(this.timeUnit),
+            },
+            { ALT: () => undefined },
+          ]);
           this.ACTION(() => {
-            unit = u2 ? `${b.image}/${u2.image}` : b.image;
+            unit = u2 ? `${b.image.replace(/\/$/, '')}/${u2.image}` : b.image;
             const [bu, tu] = unit.split('/');
             if (!BYTE_UNITS.has(bu) || !TIME_UNITS.has(tu ?? ''))
               this.err(`syntax error, invalid rate unit '${unit}': expecting N/UNIT or N bytes|kbytes|mbytes/UNIT`, sp(b, this.LA(0)));
@@ -1589,9 +1617,13 @@ export class NftParser extends EmbeddedActionsParser {
         { ALT: () => this.CONSUME(kw('interval')) },
       ]);
     });
-    this.OPTION2(() => {
-      this.OPTION3(() => this.CONSUME(kw('to')));
-      to = this.SUBRULE(this.natTarget);
+    this.OPTION2({
+      // `masquerade persistent,random`: flags alone are not a target.
+      GATE: () => !NAT_FLAGS.has(this.LA(1).image),
+      DEF: () => {
+        this.OPTION3(() => this.CONSUME(kw('to')));
+        to = this.SUBRULE(this.natTarget);
+      },
     });
     this.OPTION4(() => this.SUBRULE(this.natFlags));
     return this.ACTION(() => ({
@@ -1613,7 +1645,7 @@ export class NftParser extends EmbeddedActionsParser {
           base = this.SUBRULE(this.stmtExpr);
           this.OPTION(() => {
             this.CONSUME(T.Colon);
-            this.SUBRULE(this.rhsRange);
+            this.SUBRULE2(this.stmtExpr);
           });
         },
       },
@@ -1686,11 +1718,16 @@ export class NftParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(kw('to'));
             const e = this.OR1([
+              {
+                // `queue to symhash mod 2 [map {…}]`, `queue to numgen inc mod 4`
+                GATE: () => ['numgen', 'jhash', 'symhash'].includes(this.LA(1).image),
+                ALT: () => this.SUBRULE1(this.stmtExpr),
+              },
               { ALT: () => this.SUBRULE1(this.rhsRange), GATE: () => !this.looksLikeSelector() },
               {
                 ALT: () => {
                   // `queue to EXPR map { … }` (1.1.2+): a selector key needs a map.
-                  const s = this.SUBRULE(this.stmtExpr);
+                  const s = this.SUBRULE2(this.stmtExpr);
                   this.ACTION(() => {
                     if (s.kind !== 'Map') this.err(`syntax error, unexpected ${describeToken(this.LA(1))}, expecting . or map`, tokSpan(this.LA(1)));
                   });
@@ -1875,6 +1912,10 @@ export class NftParser extends EmbeddedActionsParser {
     this.CONSUME(kw('tcp'));
     this.CONSUME(kw('option'));
     const o = this.OR([{ ALT: () => this.CONSUME(T.AnyWord) }, { ALT: () => this.CONSUME(T.NumberTok) }]);
+    this.ACTION(() => {
+      if (o.tokenType !== T.NumberTok && !TCP_OPTION_NAMES.has(o.image))
+        this.err(`syntax error, unknown tcp option '${o.image}'`, tokSpan(o));
+    });
     return this.ACTION(() => ({
       kind: 'Generic' as const,
       keyword: 'reset',
@@ -1918,7 +1959,10 @@ export class NftParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(kw('set'));
           const value = this.SUBRULE(this.stmtExpr);
-          return this.ACTION(() => ({ kind: 'Set' as const, target: left as A.SelectorExpr, value, span: this.spanFrom(start) }));
+          return this.ACTION(() => {
+            this.checkSetStatement(left, value);
+            return { kind: 'Set' as const, target: left as A.SelectorExpr, value, span: this.spanFrom(start) };
+          });
         },
       },
       {
@@ -1951,6 +1995,18 @@ export class NftParser extends EmbeddedActionsParser {
       },
     ]);
   });
+
+  /** What nft's grammar refuses in `X set Y` (parser_bison.y meta_stmt, ct_stmt, payload_stmt). */
+  private checkSetStatement(left: A.Expr, value: A.Expr): void {
+    if (value?.kind === 'SetLiteral') this.err("syntax error, unexpected '{': a set statement takes one value, not a set", value.span);
+    if (left?.kind !== 'Selector') return;
+    const head = left.path[0];
+    if (['vxlan', 'geneve', 'gre', 'gretap'].includes(head) && left.path.length > 2)
+      this.err(`syntax error, inner header fields after '${head}' cannot be set`, left.span);
+    const metaKey = head === 'meta' ? left.path[1] : BARE_META_KEYS.has(head) ? head : undefined;
+    if (metaKey && !SETTABLE_META_KEYS.has(metaKey))
+      this.err(`syntax error, meta ${metaKey} cannot be set; settable keys are ${[...SETTABLE_META_KEYS].join(', ')}`, left.span);
+  }
 
   private relOp = this.RULE('relOp', (): string => {
     const t = this.OR([{ ALT: () => this.CONSUME(T.RelOp) }, { ALT: () => this.CONSUME(T.Bang) }, { ALT: () => this.CONSUME(kw('not')) }]);
@@ -2080,9 +2136,14 @@ export class NftParser extends EmbeddedActionsParser {
               this.ACTION(() => {
                 path.push(w.image);
                 pathSpans.push(tokSpan(w));
-                const child = node?.children?.[w.image];
-                node = child ?? (INNER_PROTOCOLS.has(w.image) && node?.inner ? SELECTOR_ROOTS[w.image] : undefined);
-                if (node && node.indexArg === undefined && node.numberArg === undefined) return;
+                const parent = node;
+                const child = parent?.children?.[w.image];
+                node = child ?? (INNER_PROTOCOLS.has(w.image) && parent?.inner ? SELECTOR_ROOTS[w.image] : undefined);
+                if (!node && parent) {
+                  const want = childWords(parent);
+                  const shown = want.slice(0, 12).join(', ') + (want.length > 12 ? ', …' : '');
+                  this.err(`syntax error, unknown ${path.slice(0, -1).join(' ')} key '${w.image}', expecting ${shown}`, tokSpan(w));
+                }
               });
             },
           },
@@ -2120,6 +2181,11 @@ export class NftParser extends EmbeddedActionsParser {
       },
     });
     this.ACTION(() => {
+      // In nft's TCP scanner state, option and field names stay keywords, so a
+      // value spelled like one (`tcp option sack window`) is a syntax error.
+      const next = this.LA(1);
+      if (path[0] === 'tcp' && path[1] === 'option' && T.tokenMatcher(next, T.Word) && TCP_OPTION_WORDS.has(next.image))
+        this.err(`syntax error, unexpected ${next.image}`, tokSpan(next));
       if (node && !isComplete(node)) {
         const t = this.LA(1);
         const want = childWords(node);
@@ -2352,7 +2418,7 @@ export class NftParser extends EmbeddedActionsParser {
     let left = this.SUBRULE(this.rhsPrimary);
     this.MANY(() => {
       const op = this.SUBRULE(this.binOp);
-      const right = this.SUBRULE1(this.rhsPrimary);
+      const right = this.SUBRULE1(this.operand);
       this.ACTION(() => {
         left = { kind: 'Binary', op, left, right, span: this.spanFrom(start) };
       });
@@ -2446,7 +2512,7 @@ export class NftParser extends EmbeddedActionsParser {
     const start = this.CONSUME(T.LBrace);
     const elements: A.SetElement[] = [];
     this.SUBRULE(this.elementNewlines);
-    this.MANY(() => {
+    this.AT_LEAST_ONE(() => {
       const el = this.SUBRULE(this.setElement);
       this.ACTION(() => el && elements.push(el));
       this.SUBRULE1(this.elementNewlines);
@@ -2549,6 +2615,39 @@ export class NftParser extends EmbeddedActionsParser {
     ]);
   });
 }
+
+function tokenTypeLabel(t: TokenType): string {
+  if (t === T.Word || t === T.Identifier || t === T.AnyWord) return 'string';
+  return t.LABEL ?? t.name;
+}
+
+/** "a, b or c", deduplicated, shortened after eight. */
+function expectingList(paths: TokenType[][]): string {
+  const labels: string[] = [];
+  for (const p of paths) {
+    const l = p.length ? tokenTypeLabel(p[0]) : 'end of statement';
+    if (!labels.includes(l)) labels.push(l);
+  }
+  if (labels.length > 8) return labels.slice(0, 8).join(', ') + ', …';
+  return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}` : (labels[0] ?? 'something else');
+}
+
+/** Messages in nft's own words: `syntax error, unexpected X, expecting Y` (parser_bison.y, parse.error custom). */
+const nftErrorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `syntax error, unexpected ${describeToken(actual)}, expecting ${tokenTypeLabel(expected)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `syntax error, unexpected ${describeToken(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
+    const paths = expectedPathsPerAlt.flat();
+    return `syntax error, unexpected ${describeToken(actual[0])}, expecting ${expectingList(paths)}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+    return `syntax error, unexpected ${describeToken(actual[0])}, expecting ${expectingList(expectedIterationPaths)}`;
+  },
+};
 
 export function describeToken(t: IToken): string {
   if (t.tokenType === EOF) return 'end of file';

@@ -27,11 +27,30 @@ function fields(words: string, extra: Record<string, SelectorNode> = {}): Record
   return { ...out, ...extra };
 }
 
-const TCP_OPTION_FIELDS = fields('length size count left right tsval tsecr subtype kind');
-const tcpOptionNames = fields(
-  'eol nop noop maxseg mss window wscale sack-perm sack-permitted sack sack0 sack1 sack2 sack3 timestamp fastopen md5sig mptcp',
-);
-for (const k of Object.keys(tcpOptionNames)) tcpOptionNames[k] = { children: TCP_OPTION_FIELDS, terminal: true };
+/** Fields per TCP option (nft's tcpopt.c option templates). */
+const TCP_OPTION_FIELDS: Record<string, string> = {
+  eol: 'kind',
+  nop: 'kind',
+  noop: 'kind',
+  maxseg: 'kind length size',
+  mss: 'kind length size',
+  window: 'kind length count',
+  wscale: 'kind length count',
+  'sack-perm': 'kind length',
+  'sack-permitted': 'kind length',
+  sack: 'kind length left right',
+  sack0: 'kind length left right',
+  sack1: 'kind length left right',
+  sack2: 'kind length left right',
+  sack3: 'kind length left right',
+  timestamp: 'kind length tsval tsecr',
+  fastopen: 'kind length',
+  md5sig: 'kind length',
+  mptcp: 'kind length subtype',
+};
+const tcpOptionNames: Record<string, SelectorNode> = {};
+for (const [k, f] of Object.entries(TCP_OPTION_FIELDS)) tcpOptionNames[k] = { children: fields(f), terminal: true };
+export const TCP_OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(TCP_OPTION_FIELDS));
 
 const IP_OPTION = { children: fields('type length value ptr addr'), terminal: true };
 
@@ -129,8 +148,9 @@ export const BARE_META_KEYS = new Set(
 
 const CT_KEYS = `state direction status mark expiration helper label event secmark id zone l3proto protocol saddr daddr
   proto-src proto-dst bytes packets avgpkt`;
+/** Keys allowed after `ct original|reply` (parser_bison.y ct_key_dir, ct_key_dir_optional). */
 const CT_DIR = {
-  children: fields(CT_KEYS, {
+  children: fields('saddr daddr l3proto protocol proto-src proto-dst bytes packets avgpkt zone', {
     ip: { children: fields('saddr daddr') },
     ip6: { children: fields('saddr daddr') },
   }),
@@ -181,6 +201,9 @@ export function isComplete(node: SelectorNode): boolean {
   if (node.terminal !== undefined) return node.terminal;
   return !node.children || Object.keys(node.children).length === 0;
 }
+
+/** Meta keys a `meta … set` statement may write (nft(8), META STATEMENT). */
+export const SETTABLE_META_KEYS = new Set(['mark', 'priority', 'pkttype', 'nftrace', 'broute', 'secmark']);
 
 export const FIB_FLAGS = new Set(['saddr', 'daddr', 'mark', 'iif', 'oif']);
 export const FIB_RESULTS = new Set(['oif', 'oifname', 'type', 'check']);

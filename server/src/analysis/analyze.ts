@@ -1,0 +1,101 @@
+import type { Finding } from '../core/finding';
+import { parseRuleset, type ParseResult } from '../syntax/parse';
+import type { RulesetModel } from '../semantics/model';
+import { ANALYSIS_RULES } from './codes';
+
+/** Finds and reads the file an `include "…"` names (the workspace layer provides one on disk). */
+export interface IncludeResolverLike {
+  readonly __resolverBrand?: never;
+}
+
+export interface AnalyzeOptions {
+  /** `-I` directories for relative includes, searched before the default (`/etc`). */
+  includePaths?: string[];
+  /** Reads included files; without one, includes are not followed. */
+  resolver?: IncludeResolverLike;
+}
+
+export interface AnalyzedFile {
+  path: string;
+  text: string;
+  /** Every finding located in this file, sorted by position. `file` is always `path`. */
+  findings: Finding[];
+}
+
+export interface AnalysisResult {
+  /** The entry file first, then every included file that was read, each under its own path. */
+  files: Map<string, AnalyzedFile>;
+  /** The entry file's parse (its AST feeds LSP features such as symbols and folding). */
+  parse?: ParseResult;
+  model?: RulesetModel;
+}
+
+/**
+ * The whole pipeline for one entry file: parse → semantics → offload. Findings from included
+ * files are reported under the included file's path. The CLI and the LSP both call this.
+ * Invariant: never throws; a crash in one stage becomes one INT001 finding and the other
+ * stages' findings are kept.
+ */
+export function analyzeFile(path: string, text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  const files = new Map<string, AnalyzedFile>();
+  const fileOf = (p: string, t?: string): AnalyzedFile => {
+    let f = files.get(p);
+    if (!f) files.set(p, (f = { path: p, text: t ?? '', findings: [] }));
+    else if (t !== undefined && f.text === '') f.text = t;
+    return f;
+  };
+  fileOf(path, text);
+  const add = (findings: Iterable<Finding>) => {
+    for (const f of findings) {
+      const file = f.file || path;
+      fileOf(file).findings.push(file === f.file ? f : { ...f, file });
+    }
+  };
+  const result: AnalysisResult = { files };
+
+  guarded('parser', path, add, () => {
+    result.parse = parseRuleset(text);
+    add(result.parse.findings);
+  });
+
+  // TODO(semantics): when server/src/semantics/index.ts exports buildRulesetModel, build the model
+  // from { path, text } and options.resolver, register model.files' texts with fileOf() so
+  // included files are reported under their own paths, and add(model.findings).
+  void options;
+
+  // TODO(offload): add(findOffloadBlockers(model)) once server/src/offload/index.ts exports it.
+
+  for (const f of files.values()) f.findings = dedupe(f.findings).sort(byPosition);
+  return result;
+}
+
+function guarded(stage: string, path: string, add: (f: Finding[]) => void, run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    const err = e as Error;
+    const where = err?.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? '';
+    add([{
+      code: ANALYSIS_RULES.internalError.code,
+      severity: ANALYSIS_RULES.internalError.severity,
+      message: `internal error in the ${stage}: ${err?.message ?? String(e)}${where ? ` (${where})` : ''}; the other checks still ran`,
+      file: path,
+      span: { start: 0, end: 0 },
+    }]);
+  }
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code);
+}
+
+/** Two entry files including the same file would report its findings twice. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.code}\0${f.span.start}\0${f.span.end}\0${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
