@@ -118,8 +118,10 @@ export function mapNftErrors(errors: NftErrorLine[], how: NftErrorMapping): Find
     const line = Math.min(loc.line - 1 - offset, ix.lineCount - 1);
     if (line < 0) return undefined;
     const text = ix.lineText(line);
-    const start = ix.offsetAt({ line, character: byteColumnToChar(text, Math.max(0, loc.colStart - 1)) });
-    const end = ix.offsetAt({ line, character: byteColumnToChar(text, Math.max(loc.colStart, loc.colEnd)) });
+    // nft's range may take in the newline ("unexpected newline", a whole `include` line): stop at the line's end.
+    const col = (byteCol: number) => Math.min(byteColumnToChar(text, byteCol), text.length);
+    const start = ix.offsetAt({ line, character: col(Math.max(0, loc.colStart - 1)) });
+    const end = ix.offsetAt({ line, character: col(Math.max(loc.colStart, loc.colEnd)) });
     return { file, span: { start, end: Math.max(start, end) } };
   };
   return errors.map((e) => {

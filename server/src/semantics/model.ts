@@ -31,15 +31,27 @@ export interface SymbolInfo {
   /** Span of the whole declaring construct (for outline and folding), first declaration. */
   fullSpan?: Loc;
   references: Loc[];
+  /** Extra label: the object type for objects (`counter`, `ct helper` ...), the family for tables. */
+  detail?: string;
 }
 
 export interface DefineDecl {
   name: string;
   value?: A.Expr;
   loc: Loc;
-  /** Where the define is visible: 'top' or the table key. */
+  /** Where the define is visible: 'top' or the table key (`inet t`), or `inet t c` inside a chain. */
   scope: string;
   references: Loc[];
+  /** `define` or `redefine`. */
+  op: 'define' | 'redefine';
+  /** The value as written (source text), for hover. */
+  valueText: string;
+  /**
+   * Where the name refers to this define: regions of files (including files reached
+   * through `include`), from just after the definition to the end of its scope or
+   * the next `redefine`/`undefine`.
+   */
+  visible: Loc[];
 }
 
 export interface RuleModel {

@@ -71,7 +71,8 @@ export class NftParser extends EmbeddedActionsParser {
   constructor(options: { skipValidations?: boolean } = {}) {
     super(T.allTokenTypes, {
       recoveryEnabled: true,
-      maxLookahead: 2,
+      // k=1 keeps start-up fast; the few decisions that need two tokens say so.
+      maxLookahead: 1,
       errorMessageProvider: nftErrorMessages,
       skipValidations: options.skipValidations ?? false,
     });
@@ -1164,7 +1165,7 @@ export class NftParser extends EmbeddedActionsParser {
   private statement = this.RULE('statement', (): A.Statement => {
     // Order matters where a keyword starts both a statement and a selector
     // (`ct count` vs `ct state`, `tunnel name` vs `tunnel path`): the specific one first.
-    return this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
+    return this.OR({ MAX_LOOKAHEAD: 2, IGNORE_AMBIGUITIES: true, DEF: [
       { ALT: () => this.SUBRULE(this.verdictStmt) },
       { ALT: () => this.SUBRULE(this.statefulStmt) },
       { ALT: () => this.SUBRULE(this.logStmt) },
@@ -1599,9 +1600,12 @@ export class NftParser extends EmbeddedActionsParser {
     ]);
     let family: string | undefined;
     let to: A.Expr | undefined;
-    this.OPTION(() => {
-      const f = this.OR1([{ ALT: () => this.CONSUME(kw('ip')) }, { ALT: () => this.CONSUME(kw('ip6')) }]);
-      this.ACTION(() => (family = f.image));
+    this.OPTION({
+      GATE: () => !T.tokenMatcher(this.LA(2), T.Word) || this.LA(2).image === 'to' || this.LA(2).image === 'addr' || this.LA(2).image === 'prefix',
+      DEF: () => {
+        const f = this.OR1([{ ALT: () => this.CONSUME(kw('ip')) }, { ALT: () => this.CONSUME(kw('ip6')) }]);
+        this.ACTION(() => (family = f.image));
+      },
     });
     // `addr . port`, `prefix`, `interval` qualifiers
     this.OPTION1(() => {
@@ -2115,7 +2119,7 @@ export class NftParser extends EmbeddedActionsParser {
   });
 
   private pathSelector = this.RULE('pathSelector', (): A.SelectorExpr => {
-    const head = this.OR(this.selectorHeadAlts());
+    const head = this.CONSUME(T.SelectorHead);
     const path: string[] = [];
     const pathSpans: Span[] = [];
     const args: A.Expr[] = [];
@@ -2198,30 +2202,6 @@ export class NftParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({ kind: 'Selector' as const, path, pathSpans, args: args.length ? args : undefined, span: this.spanFrom(head) }));
   });
-
-  private headAltsCache?: { ALT: () => IToken }[];
-  private selectorHeadAlts(): { ALT: () => IToken }[] {
-    if (!this.headAltsCache) {
-      const words = new Set([...Object.keys(SELECTOR_ROOTS), ...BARE_META_KEYS]);
-      words.delete('last');
-      const alts: { ALT: () => IToken }[] = [];
-      let i = 0;
-      for (const w of words) {
-        const tt = T.keywordTokens.get(w);
-        if (!tt) continue;
-        const idx = i++;
-        alts.push({ ALT: () => this.consumeIdx(tt, idx) });
-      }
-      this.headAltsCache = alts;
-    }
-    return this.headAltsCache;
-  }
-
-  /** CONSUME with a distinct occurrence index per alternative (Chevrotain needs unique indices). */
-  private consumeIdx(tt: TokenType, idx: number): IToken {
-    // Chevrotain exposes consume(idx, tokType) for programmatic grammars.
-    return (this as unknown as { consume(i: number, t: TokenType): IToken }).consume(idx, tt);
-  }
 
   /** The next token continues the selector path at `node`. */
   private selectorContinues(node: SelectorNode | undefined): boolean {
@@ -2476,21 +2456,9 @@ export class NftParser extends EmbeddedActionsParser {
 
   /** Reserved words that nft still takes as values (keyword_expr, primary_rhs_expr). */
   private keywordValue = this.RULE('keywordValue', (): A.Expr => {
-    const t = this.OR(this.keywordValueAlts());
+    const t = this.CONSUME(T.ValueKeyword);
     return { kind: 'KeywordValue', text: t.image, span: tokSpan(t) };
   });
-
-  private kvAltsCache?: { ALT: () => IToken }[];
-  private keywordValueAlts(): { ALT: () => IToken }[] {
-    if (!this.kvAltsCache) {
-      const words = [...RESERVED_VALUE_WORDS, 'exists', 'missing'];
-      this.kvAltsCache = words.map((w, i) => {
-        const tt = kw(w);
-        return { ALT: () => this.consumeIdx(tt, 100 + i) };
-      });
-    }
-    return this.kvAltsCache;
-  }
 
   private variable = this.RULE('variable', (): A.VarExpr => {
     const d = this.CONSUME(T.Dollar);
@@ -2512,7 +2480,8 @@ export class NftParser extends EmbeddedActionsParser {
     const start = this.CONSUME(T.LBrace);
     const elements: A.SetElement[] = [];
     this.SUBRULE(this.elementNewlines);
-    this.AT_LEAST_ONE(() => {
+    this.ACTION(() => this.fastElements(elements));
+    this.MANY(() => {
       const el = this.SUBRULE(this.setElement);
       this.ACTION(() => el && elements.push(el));
       this.SUBRULE1(this.elementNewlines);
@@ -2521,14 +2490,54 @@ export class NftParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(T.Comma);
             this.SUBRULE2(this.elementNewlines);
+            this.ACTION(() => this.fastElements(elements));
           },
         },
         { ALT: () => undefined, GATE: () => this.LA(1).tokenType === T.RBrace },
       ]);
     });
     const end = this.CONSUME(T.RBrace);
+    this.ACTION(() => {
+      if (elements.length === 0) this.err("syntax error, unexpected '}': a set needs at least one element", tokSpan(end));
+    });
     return { kind: 'SetLiteral', elements, span: sp(start, end) };
   });
+
+  /**
+   * Fast path for long element lists (blocklists with 100k entries): a run of plain
+   * `value`, `addr/len` or `a-b` elements, each followed by a comma, is taken here
+   * without the grammar's sub-rule calls. Anything else is left to `setElement`.
+   * Produces the same AST the grammar would.
+   */
+  private fastElements(out: A.SetElement[]): void {
+    const self = this as unknown as { SKIP_TOKEN(): IToken };
+    for (;;) {
+      const a = this.LA(1);
+      if (!isPlainValue(a)) return;
+      const b = this.LA(2);
+      let key: A.Expr;
+      let len: number;
+      if (b.tokenType === T.Comma) {
+        key = plainValue(a);
+        len = 1;
+      } else if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && this.LA(4).tokenType === T.Comma) {
+        const c = this.LA(3);
+        const span = { start: a.startOffset, end: c.endOffset + 1 };
+        key =
+          b.tokenType === T.Slash
+            ? { kind: 'Prefix', base: plainValue(a), length: plainValue(c), span }
+            : { kind: 'Range', from: plainValue(a), to: plainValue(c), span };
+        len = 3;
+      } else return;
+      for (let i = 0; i < len + 1; i++) self.SKIP_TOKEN(); // the element and its comma
+      out.push({ key, options: [], span: key.span });
+      // At most one newline after a comma (nft-grammar.md §4.3).
+      if (this.LA(1).tokenType === T.Newline) {
+        self.SKIP_TOKEN();
+        if (this.LA(1).tokenType === T.Newline) return; // let the grammar report it
+      }
+    }
+  }
 
   private elementNewlines = this.RULE('elementNewlines', () => {
     let count = 0;
@@ -2614,6 +2623,19 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.statefulStmt) },
     ]);
   });
+}
+
+function isPlainValue(t: IToken): boolean {
+  const tt = t.tokenType;
+  return tt === T.Address || tt === T.NumberTok || tt === T.Identifier || tt === T.QuotedString;
+}
+
+function plainValue(t: IToken): A.Expr {
+  const span = { start: t.startOffset, end: t.endOffset + 1 };
+  if (t.tokenType === T.Address) return { kind: 'Address', text: t.image, span };
+  if (t.tokenType === T.NumberTok) return { kind: 'Number', text: t.image, span };
+  if (t.tokenType === T.QuotedString) return { kind: 'String', text: unquote(t.image), span };
+  return { kind: 'Word', text: t.image, span };
 }
 
 function tokenTypeLabel(t: TokenType): string {

@@ -1,5 +1,6 @@
 import { createToken, Lexer, type TokenType } from 'chevrotain';
-import { CONTEXT_WORDS, RESERVED_WORDS } from './keywords';
+import { CONTEXT_WORDS, RESERVED_WORDS, RESERVED_VALUE_WORDS } from './keywords';
+import { SELECTOR_ROOTS, BARE_META_KEYS } from './selectors';
 
 /**
  * Chevrotain token types. The text is split into tokens by our own scanner
@@ -61,6 +62,15 @@ export const AsteriskString = createToken({ name: 'AsteriskString', pattern: NA,
 /** Any character no rule matches (nft's `JUNK`); also a stray `\r`. */
 export const Junk = createToken({ name: 'Junk', pattern: NA, label: 'junk' });
 
+/**
+ * Categories over keywords, so that one CONSUME covers many spellings: this keeps
+ * Chevrotain's lookahead tables small (building them dominated start-up time).
+ */
+export const SelectorHead = createToken({ name: 'SelectorHead', pattern: NA, label: 'selector' });
+export const ValueKeyword = createToken({ name: 'ValueKeyword', pattern: NA, label: 'value' });
+const SELECTOR_HEADS = new Set([...Object.keys(SELECTOR_ROOTS), ...BARE_META_KEYS]);
+const VALUE_KEYWORDS = new Set([...RESERVED_VALUE_WORDS, 'exists', 'missing']);
+
 /** Keyword token types by spelling. Reserved words are not `Word`s; context words are. */
 export const keywordTokens = new Map<string, TokenType>();
 const reservedSet = new Set(RESERVED_WORDS);
@@ -72,6 +82,8 @@ function tokenName(word: string): string {
 const RELOP_WORDS = new Set(['eq', 'ne', 'lt', 'gt', 'le', 'ge']);
 for (const w of RESERVED_WORDS) {
   const categories = RELOP_WORDS.has(w) ? [RelOp, AnyWord] : [AnyWord];
+  if (SELECTOR_HEADS.has(w) && w !== 'last') categories.push(SelectorHead);
+  if (VALUE_KEYWORDS.has(w)) categories.push(ValueKeyword);
   keywordTokens.set(w, createToken({ name: tokenName(w), pattern: NA, label: w, categories }));
 }
 for (const w of CONTEXT_WORDS) {
@@ -92,6 +104,8 @@ export function kw(word: string): TokenType {
 
 export const allTokenTypes: TokenType[] = [
   AnyWord,
+  SelectorHead,
+  ValueKeyword,
   Word,
   Identifier,
   Newline,

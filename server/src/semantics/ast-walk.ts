@@ -1,0 +1,20 @@
+/**
+ * Generic pre-order walk over AST nodes (any object with a `kind`). The AST types are
+ * plain data, so walking their properties finds every nested expression and
+ * statement without a visitor per node kind. `visit` returns false to skip a node's
+ * children. Spans are skipped (they are not nodes).
+ */
+export function walkNodes(node: unknown, visit: (n: { kind: string }) => boolean | void): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) walkNodes(x, visit);
+    return;
+  }
+  const obj = node as Record<string, unknown>;
+  if (typeof obj.kind === 'string' && visit(obj as { kind: string }) === false) return;
+  for (const key in obj) {
+    if (key === 'span' || key === 'pathSpans' || key === 'keySpan') continue;
+    const v = obj[key];
+    if (v !== null && typeof v === 'object') walkNodes(v, visit);
+  }
+}

@@ -1,0 +1,182 @@
+// Drives the BUILT `nft-offload` binary (bin/nft-offload.js → server/out/cli.js) as a child
+// process, with the real `nft` where a test says --nft. Nothing is mocked: the "nft absent" case
+// points --nft-path at a path that does not exist, the "not permitted" case drops root with setpriv.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '../..');
+const BIN = join(ROOT, 'bin/nft-offload.js');
+const FIX = 'test/cli/fixtures';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], opts: { prefix?: string[]; env?: NodeJS.ProcessEnv; input?: string } = {}): Run {
+  const [cmd, ...pre] = opts.prefix?.length ? opts.prefix : [process.execPath];
+  const argv = opts.prefix?.length ? [...pre, process.execPath, BIN, ...args] : [BIN, ...args];
+  const env = { ...process.env, NO_COLOR: '1', NFT_OFFLOAD_NFT: '', ...opts.env };
+  const r = spawnSync(cmd, argv, { cwd: ROOT, env, input: opts.input ?? '', encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Expected files hold no machine paths (bash-language-server's __REPO_ROOT_FOLDER__). */
+const normalize = (s: string) => s.split(ROOT).join('<REPO>');
+
+const canUnshare = (() => {
+  try {
+    execFileSync('unshare', ['-n', 'true'], { stdio: 'ignore' });
+    return existsSync('/usr/sbin/nft') || spawnSync('nft', ['--version']).status === 0;
+  } catch {
+    return false;
+  }
+})();
+const canDropRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+}, 120_000);
+
+describe('nft-offload check (human output)', () => {
+  it('valid ruleset: no findings, exit 0', async () => {
+    const r = run(['check', `${FIX}/valid.nft`]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    await expect(normalize(r.stdout)).toMatchFileSnapshot('__expected__/valid.txt');
+  });
+
+  it('two syntax errors: compiler-style lines with source and carets, exit 1', async () => {
+    const r = run(['check', `${FIX}/two-syntax-errors.nft`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    await expect(normalize(r.stdout)).toMatchFileSnapshot('__expected__/two-syntax-errors.txt');
+  });
+
+  it('no colour codes unless stdout is a TTY, even without NO_COLOR', () => {
+    const r = run(['check', `${FIX}/two-syntax-errors.nft`], { env: { NO_COLOR: '' } });
+    expect(r.stdout).not.toContain('\x1b[');
+  });
+
+  it('several files: one summary for all of them', () => {
+    const r = run(['check', `${FIX}/valid.nft`, `${FIX}/two-syntax-errors.nft`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('2 errors, 0 warnings in 2 files');
+  });
+
+  it('reads standard input for `-`', () => {
+    const r = run(['check', '-'], { input: 'table ip t {\n\tchain c {\n\t\tip daddr 10.0.0.1 jump\n\t}\n}\n' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^<stdin>:3:25: error SYN001: /);
+  });
+
+  it('bundled example examples/home-router.nft (README quick start)', async () => {
+    const r = run(['check', 'examples/home-router.nft']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    await expect(normalize(r.stdout)).toMatchFileSnapshot('__expected__/home-router.txt');
+  });
+});
+
+describe('nft-offload check --json', () => {
+  it('valid ruleset', async () => {
+    const r = run(['check', '--json', `${FIX}/valid.nft`]);
+    expect(r.code).toBe(0);
+    await expect(normalize(r.stdout)).toMatchFileSnapshot('__expected__/valid.json');
+  });
+
+  it('two syntax errors: 0-based LSP ranges, exit 1', async () => {
+    const r = run(['check', '--json', resolve(ROOT, FIX, 'two-syntax-errors.nft')]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.files).toHaveLength(1);
+    expect(j.files[0].diagnostics.map((d: { code: string; severity: string }) => `${d.code} ${d.severity}`)).toEqual(['SYN001 error', 'SYN001 error']);
+    // `tcp dport 22 counter packets accept` on line 6 (0-based 5): `accept` at columns 31..37.
+    expect(j.files[0].diagnostics[0].range).toEqual({ start: { line: 5, character: 31 }, end: { line: 5, character: 37 } });
+    await expect(normalize(r.stdout)).toMatchFileSnapshot('__expected__/two-syntax-errors.json');
+  });
+});
+
+describe('exit status 2: usage and I/O problems', () => {
+  it('missing file: one line, no stack trace; the other files are still checked', () => {
+    const r = run(['check', `${FIX}/does-not-exist.nft`, `${FIX}/valid.nft`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nft-offload: cannot read ${FIX}/does-not-exist.nft: No such file or directory\n`);
+    expect(r.stdout).toBe('0 errors, 0 warnings in 1 file\n');
+  });
+
+  it('usage errors', () => {
+    const noFile = run(['check']);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toMatch(/^nft-offload: check needs at least one FILE\nusage: nft-offload check /);
+    const badOpt = run(['check', '--frobnicate', `${FIX}/valid.nft`]);
+    expect(badOpt.code).toBe(2);
+    expect(badOpt.stderr.split('\n')[0]).toBe('nft-offload: unknown option --frobnicate');
+    expect(run([]).code).toBe(2);
+    expect(run(['frobnicate']).stderr.split('\n')[0]).toBe('nft-offload: unknown command "frobnicate"');
+    expect(run(['explain', 'OFF007'])).toMatchObject({ code: 2, stderr: 'nft-offload: explain is not implemented yet\n' });
+  });
+
+  it('--help and --version exit 0', () => {
+    const help = run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: nft-offload <command>/);
+    expect(help.stdout).toContain('check [--json] [--nft] FILE...');
+    const version = run(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^nft-offload \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('nft-offload check --nft (the real nft -c)', () => {
+  it.runIf(canUnshare)('in a network namespace: nft errors in an included file land in that file, exit 1', () => {
+    const r = run(['check', '--nft', '--json', `${FIX}/with-include/main.nft`], { prefix: ['unshare', '-n'] });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    const nft = j.files.flatMap((f: { path: string; diagnostics: { source: string }[] }) =>
+      f.diagnostics.filter((d) => d.source === 'nft').map((d) => ({ path: f.path, ...d })));
+    expect(nft).toEqual([
+      {
+        path: `${FIX}/with-include/rules/forward.nft`,
+        code: 'NFT001',
+        severity: 'error',
+        message: 'Could not process rule: No such file or directory',
+        // `jump lan_to_wan`: nft underlines the chain name (1-based 23-32 → 0-based 22..32).
+        range: { start: { line: 4, character: 22 }, end: { line: 4, character: 32 } },
+        source: 'nft',
+        codeDescription: { href: expect.stringContaining('NFT001') },
+        related: [{ path: `${FIX}/with-include/main.nft`, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 27 } }, message: 'included from here' }],
+      },
+    ]);
+  });
+
+  it.runIf(canUnshare)('in a network namespace: a ruleset nft accepts adds nothing, exit 0', () => {
+    const r = run(['check', '--nft', `${FIX}/valid.nft`], { prefix: ['unshare', '-n'] });
+    expect(r).toEqual({ code: 0, stdout: '0 errors, 0 warnings in 1 file\n', stderr: '' });
+  });
+
+  it('nft absent: one note on stderr, exit status unaffected', () => {
+    const ok = run(['check', '--nft-path', '/nonexistent/nft', `${FIX}/valid.nft`]);
+    expect(ok).toEqual({
+      code: 0,
+      stdout: '0 errors, 0 warnings in 1 file\n',
+      stderr: 'nft-offload: note: /nonexistent/nft not found; nft -c check skipped (install nftables or set the nft path)\n',
+    });
+    const viaEnv = run(['check', '--nft', `${FIX}/two-syntax-errors.nft`, `${FIX}/valid.nft`], { env: { NFT_OFFLOAD_NFT: '/nonexistent/nft' } });
+    expect(viaEnv.code).toBe(1);
+    expect(viaEnv.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it.runIf(canDropRoot)('nft not permitted (no CAP_NET_ADMIN): one note, exit status unaffected', () => {
+    const r = run(['check', '--nft', `${FIX}/valid.nft`], { prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
+    expect(r).toEqual({
+      code: 0,
+      stdout: '0 errors, 0 warnings in 1 file\n',
+      stderr: 'nft-offload: note: nft -c needs CAP_NET_ADMIN (run as root or inside a network namespace: unshare -n); nft -c check skipped\n',
+    });
+  });
+});
