@@ -25,7 +25,7 @@ export function buildModelForOffload(file: string, text: string, ast: A.Ruleset)
   };
   const define = (d: A.DefineStmt, scope: string) => {
     if (d.op === 'undefine') return;
-    model.defines.push({ name: d.name.text, value: d.value, loc: loc(d.span), scope, references: [] } satisfies DefineDecl);
+    model.defines.push({ name: d.name.text, value: d.value, loc: loc(d.span), scope, references: [], op: d.op, valueText: d.value ? text.slice(d.value.span.start, d.value.span.end) : '', visible: [] } satisfies DefineDecl);
   };
   const resolveDevices = (e: A.Expr | undefined, scope: string): { names: string[]; open: boolean } => {
     const names: string[] = [];

@@ -345,15 +345,10 @@ export function lex(text: string): LexResult {
     }
     if (isDigit(c) || isWordStart(c)) {
       const start = pos;
-      // Longest match among the word-like rules of scanner.l.
+      // Longest match among the word-like rules of scanner.l. The common cases
+      // (plain numbers, plain words) are decided without trying every rule.
       let bestLen = 0;
       let bestType: TokenType = T.Identifier;
-      const consider = (len: number, type: TokenType) => {
-        if (len > bestLen) {
-          bestLen = len;
-          bestType = type;
-        }
-      };
       if (isDigit(c)) {
         let e = pos;
         if (c === C.D0 && (text.charCodeAt(pos + 1) === 120 || text.charCodeAt(pos + 1) === 88) && isHex(text.charCodeAt(pos + 2))) {
@@ -362,31 +357,78 @@ export function lex(text: string): LexResult {
         } else {
           while (isDigit(text.charCodeAt(e))) e++;
         }
-        consider(e - pos, T.NumberTok);
-        consider(matchIPv4(text, pos), T.Address);
-        consider(matchTime(text, pos), T.Address);
-        if (text.startsWith('8021q', pos)) consider(5, T.Identifier);
-        if (text.startsWith('8021ad', pos)) consider(6, T.Identifier);
+        bestLen = e - pos;
+        bestType = T.NumberTok;
+        const f = text.charCodeAt(e);
+        if (f === C.DOT) {
+          const l = matchIPv4(text, pos);
+          if (l > bestLen) {
+            bestLen = l;
+            bestType = T.Address;
+          }
+        } else if (f === 100 || f === 104 || f === 109 || f === 115) {
+          // d h m s: a time such as 1h30m
+          const l = matchTime(text, pos);
+          if (l > bestLen) {
+            bestLen = l;
+            bestType = T.Address;
+          }
+        } else if (f === 113 || f === 97) {
+          if (text.startsWith('8021q', pos) && bestLen < 5) {
+            bestLen = 5;
+            bestType = T.Identifier;
+          } else if (text.startsWith('8021ad', pos) && bestLen < 6) {
+            bestLen = 6;
+            bestType = T.Identifier;
+          }
+        }
+        if (f === C.COLON || isHex(f) || (bestType === T.Address && text.charCodeAt(pos + bestLen) === C.COLON)) {
+          const l6 = matchIPv6(text, pos);
+          if (l6 > bestLen) {
+            bestLen = l6;
+            bestType = T.Address;
+          }
+          const lm = matchMac(text, pos);
+          if (lm > bestLen) {
+            bestLen = lm;
+            bestType = T.Address;
+          }
+          const lc = matchClassid(text, pos);
+          if (lc > bestLen) {
+            bestLen = lc;
+            bestType = T.Address;
+          }
+        }
       } else {
         let e = pos + 1;
         while (e < n && isWordChar(text.charCodeAt(e))) e++;
         // A lone '.' is the concatenation operator, not a word.
-        if (!(c === C.DOT && e === pos + 1)) consider(e - pos, T.Identifier);
-        if (text.charCodeAt(e) === C.STAR) consider(e + 1 - pos, T.AsteriskString);
-        else if (text.charCodeAt(e) === C.BACKSLASH && text.charCodeAt(e + 1) === C.STAR) {
-          let f = e + 2;
-          while (f < n && isWordChar(text.charCodeAt(f))) f++;
-          consider(f - pos, T.AsteriskString);
+        if (!(c === C.DOT && e === pos + 1)) bestLen = e - pos;
+        const f = text.charCodeAt(e);
+        if (f === C.STAR) {
+          bestLen = e + 1 - pos;
+          bestType = T.AsteriskString;
+        } else if (f === C.BACKSLASH && text.charCodeAt(e + 1) === C.STAR) {
+          let g = e + 2;
+          while (g < n && isWordChar(text.charCodeAt(g))) g++;
+          bestLen = g - pos;
+          bestType = T.AsteriskString;
+        } else if (f === C.COLON && isHex(c)) {
+          // fe80::1, aa:bb:cc:dd:ee:ff, ffff:ffff (classid)
+          const l6 = matchIPv6(text, pos);
+          const lm = matchMac(text, pos);
+          const lc = matchClassid(text, pos);
+          const l = Math.max(l6, lm, lc);
+          if (l > bestLen) {
+            bestLen = l;
+            bestType = T.Address;
+          }
         }
-      }
-      if (isHex(c)) {
-        consider(matchIPv6(text, pos), T.Address);
-        consider(matchMac(text, pos), T.Address);
-        consider(matchClassid(text, pos), T.Address);
       }
       if (bestLen === 0) {
         // Only a lone '.'.
-        push(T.Dot, pos, pos + 1);
+        tokens.push(tok(T.Dot, '.', pos, pos + 1));
+        lineBlank = false;
         pos++;
         continue;
       }

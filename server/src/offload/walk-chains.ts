@@ -1,0 +1,403 @@
+/**
+ * Walks one packet through every base chain it meets, hook by hook and in priority
+ * order, as netfilter would: ingress (netdev tables and the flowtable), prerouting
+ * (conntrack at -200, NAT chains for the first packet only), forward, postrouting.
+ * An `accept` ends only its own base chain; the next base chain on the same hook
+ * still runs (offload.md S08). Invariant: pure, never throws, bounded recursion.
+ */
+import type * as A from '../syntax/ast';
+import type { Span } from '../core/span';
+import type { ChainModel, FlowtableModel, RulesetModel, TableModel } from '../semantics/model';
+import type { ConnState, FlowSpec, Packet, RuleRef, TraceStep } from './flow-model';
+import { evalMatch, evalSelector, type EvalContext, type Tri } from './match-expr';
+import { ifnameMatches, numberValue } from './values';
+
+/** Facts the ruleset leaves open, with the value assumed for each in this run (default: no match). */
+export class FactBook {
+  readonly open = new Map<string, string>();
+  constructor(private readonly fixed: ReadonlyMap<string, boolean> = new Map()) {}
+  decide(key: string, description: string): boolean {
+    if (!this.open.has(key)) this.open.set(key, description);
+    return this.fixed.get(key) ?? false;
+  }
+}
+
+export type Ineligible = 'invalid-hook' | 'unknown-flowtable' | 'ipsec' | 'untracked' | 'proto' | 'tcp-fin' | 'not-assured' | 'helper' | 'seqadj' | 'unconfirmed' | 'already';
+
+export type WalkEvent =
+  | { kind: 'offloaded'; packet: number; rule: RuleRef; flowtable: FlowtableModel }
+  | { kind: 'ineligible'; packet: number; rule: RuleRef; why: Ineligible; verdictSkipped: boolean }
+  | { kind: 'guard'; packet: number; rule: RuleRef; match: Span; matchText: string }
+  | { kind: 'blocked'; packet: number; rule: RuleRef; verdict: string; flowAdds: RuleRef[] }
+  | { kind: 'dropped'; packet: number; rule?: RuleRef; chain: string; chainSpan: Span; file: string; policy: boolean }
+  | { kind: 'helper-set'; packet: number; rule: RuleRef }
+  | { kind: 'notrack'; packet: number; rule: RuleRef };
+
+export interface PacketResult {
+  fate: 'forwarded' | 'dropped' | 'fast';
+  steps: TraceStep[];
+  events: WalkEvent[];
+  /** Flow add statements in forward chains this packet's walk passed through (evaluated or not). */
+  sawFlowAdd: boolean;
+}
+
+const HOOKS = ['prerouting', 'forward', 'postrouting'] as const;
+/** nf_conntrack runs at NF_IP_PRI_CONNTRACK (-200) in prerouting. */
+const CONNTRACK_PRIORITY = -200;
+const MAX_DEPTH = 16;
+
+export function tablesFor(model: RulesetModel, family: 'ip' | 'ip6'): TableModel[] {
+  return [...model.tables.values()].filter((t) => t.family === family || t.family === 'inet');
+}
+
+export function chainLabel(c: ChainModel): string {
+  return `${c.table.family} ${c.table.name} ${c.name}`;
+}
+
+export function baseChains(model: RulesetModel, family: 'ip' | 'ip6', hook: string): ChainModel[] {
+  const out: ChainModel[] = [];
+  for (const t of tablesFor(model, family)) for (const c of t.chains.values()) if (c.hook?.hook === hook) out.push(c);
+  // Array.sort is stable: equal priorities keep declaration order (the kernel's order for equal priorities is registration order).
+  return out.sort((a, b) => (a.hook?.priority ?? 0) - (b.hook?.priority ?? 0));
+}
+
+export function ruleRef(c: ChainModel, file: string, r: A.Rule, text?: string): RuleRef {
+  return { file, span: r.span, text: text ?? '', chain: chainLabel(c) };
+}
+
+export function flowtableCovers(ft: FlowtableModel, dev: string | undefined, facts: FactBook): Tri {
+  if (dev === undefined) return facts.decide(`ft:${ft.table.key}:${ft.name}:unnamed`, `whether flowtable ${ft.name} lists the interface (not given in the flow)`) ? 'match' : 'unknown';
+  if (ft.devices.some((d) => ifnameMatches(d, dev))) return 'match';
+  if (ft.devicesOpen) return facts.decide(`ft:${ft.table.key}:${ft.name}:${dev}`, `whether flowtable ${ft.name}'s device list (partly a variable) holds ${dev}`) ? 'match' : 'unknown';
+  return 'no-match';
+}
+
+interface Frame {
+  chain: ChainModel;
+  rules: { rule: A.Rule; text: string; file: string }[];
+  index: number;
+}
+
+type ChainOutcome = 'accept' | 'drop' | 'queue' | 'return';
+
+/** Walks one packet. `conn` is updated in place (marks, helper, offload). */
+export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, pidx: number, conn: ConnState, facts: FactBook): PacketResult {
+  const steps: TraceStep[] = [];
+  const events: WalkEvent[] = [];
+  const res: PacketResult = { fate: 'forwarded', steps, events, sawFlowAdd: false };
+  let mark: number | undefined = flow.mark ?? 0;
+  let untracked = false;
+  const step = (s: Omit<TraceStep, 'packet' | 'packetLabel'>) => steps.push({ packet: pidx, packetLabel: packet.label, ...s });
+
+  // Ingress: the flowtable lookup (netdev hook on its devices) for flows already offloaded.
+  if (conn.offloaded) {
+    const ft = findFlowtable(model, conn.offloaded.flowtableKey);
+    if (ft) {
+      const cov = flowtableCovers(ft, packet.iif, facts);
+      if (cov === 'match') {
+        step({ kind: 'bypass', hook: 'ingress', result: `flowtable ${ft.table.family} ${ft.table.name} ${ft.name} hit on ${packet.iif ?? '(input interface)'}: fast path, no chain below runs`, file: ft.decl.file, span: ft.decl.span });
+        res.fate = 'fast';
+        return res;
+      }
+      step({ kind: 'note', hook: 'ingress', result: `flowtable ${ft.name} has no hook on ${packet.iif ?? 'the input interface'}${cov === 'unknown' ? ' (assumed; the ruleset leaves it open)' : ''}: this direction stays on the slow path`, file: ft.decl.file, span: ft.decl.span });
+    }
+  }
+
+  for (const hook of HOOKS) {
+    for (const chain of baseChains(model, flow.family, hook)) {
+      const h = chain.hook!;
+      if (h.type === 'nat' && !(pidx === 0)) {
+        continue; // NAT chains see only the first packet of a connection (nf_nat_inet_fn consults the rules for new entries only).
+      }
+      if (h.type === 'route') continue; // route chains exist on output only
+      const before = hook === 'prerouting' && (h.priority ?? 0) < CONNTRACK_PRIORITY;
+      const ctx: EvalContext = {
+        model, table: chain.table, family: flow.family, l4proto: flow.l4proto, packet, conn: { ...conn, untracked }, mark, hook,
+        beforeConntrack: before, orig: { saddr: flow.saddr, daddr: flow.daddr, sport: flow.sport, dport: flow.dport }, ipsec: !!flow.ipsec,
+      };
+      step({ kind: 'chain', hook, chain: chainLabel(chain), priority: h.priority, result: `enter base chain (${h.type}, priority ${h.priorityText || h.priority}, policy ${chain.policy ?? 'accept'})`, file: chain.decl.file, span: h.loc.span });
+      const out = runChain(chain, ctx, hook, 0, [], chain.rules.map((r) => ({ rule: r.rule, text: r.text, file: r.file })));
+      // Copy back state the chain changed.
+      mark = ctx.mark;
+      untracked = ctx.conn.untracked;
+      conn.ctMark = ctx.conn.ctMark;
+      conn.helper = ctx.conn.helper;
+      conn.seqAdjust = ctx.conn.seqAdjust;
+      conn.offloaded = ctx.conn.offloaded;
+      let verdict: ChainOutcome | 'policy' = out;
+      if (out === 'return') {
+        verdict = 'policy';
+        step({ kind: 'policy', hook, chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
+        if (chain.policy === 'drop') {
+          events.push({ kind: 'dropped', packet: pidx, chain: chainLabel(chain), chainSpan: h.loc.span, file: chain.decl.file, policy: true });
+          res.fate = 'dropped';
+          return res;
+        }
+      }
+      if (verdict === 'drop') {
+        res.fate = 'dropped';
+        return res;
+      }
+      // accept and queue end this base chain only; the next base chain on the hook still runs.
+      if (untracked && before) conn.ctMark = 0;
+    }
+  }
+  return res;
+
+  function runChain(chain: ChainModel, ctx: EvalContext, hook: string, depth: number, stack: Frame[], rules: Frame['rules']): ChainOutcome {
+    if (depth > MAX_DEPTH) return 'return';
+    const frame: Frame = { chain, rules, index: 0 };
+    const frames = [...stack, frame];
+    for (let i = 0; i < rules.length; i++) {
+      frame.index = i;
+      const r = rules[i];
+      const ref: RuleRef = { file: r.file, span: r.rule.span, text: r.text, chain: chainLabel(chain) };
+      const o = runRule(r.rule, ref, chain, ctx, hook, depth, frames);
+      if (o === 'next') continue;
+      if (o === 'return') return 'return';
+      if (o === 'accept' || o === 'drop' || o === 'queue') {
+        const later = laterFlowAdds(frames);
+        if (later.length && (o === 'accept' || o === 'queue')) events.push({ kind: 'blocked', packet: pidx, rule: ref, verdict: o, flowAdds: later });
+        if (o === 'drop') events.push({ kind: 'dropped', packet: pidx, rule: ref, chain: chainLabel(chain), chainSpan: chain.decl.span, file: chain.decl.file, policy: false });
+        return o;
+      }
+    }
+    return 'return';
+  }
+
+  function runRule(rule: A.Rule, ref: RuleRef, chain: ChainModel, ctx: EvalContext, hook: string, depth: number, frames: Frame[]): 'next' | ChainOutcome {
+    const stmts = rule.statements;
+    let flowAddBroke = false;
+    for (let si = 0; si < stmts.length; si++) {
+      const s = stmts[si];
+      switch (s.kind) {
+        case 'Match': {
+          const m = evalMatch(s, ctx);
+          let r = m.result;
+          const mtext = textOf(ref, s.span);
+          if (r === 'unknown') {
+            const key = `${ref.file}:${s.span.start}:${packet.iif}>${packet.oif}:${packet.saddr}>${packet.daddr}:${packet.sport}>${packet.dport}`;
+            r = facts.decide(key, `\`${mtext}\` (${m.why ?? 'not modelled'})`) ? 'match' : 'no-match';
+            if (hasFlowAdd(rule)) res.sawFlowAdd = true;
+            step({ kind: 'rule', hook, chain: ref.chain, result: `unknown: \`${mtext}\` (${m.why ?? 'not modelled'}); assumed ${r === 'match' ? 'to match' : 'not to match'}`, file: ref.file, span: ref.span, text: ref.text });
+          }
+          if (r === 'no-match') {
+            if (hasFlowAdd(rule) && isEligible(ctx, chain, hook) === undefined) events.push({ kind: 'guard', packet: pidx, rule: ref, match: s.span, matchText: mtext });
+            if (hasFlowAdd(rule)) res.sawFlowAdd = true;
+            step({ kind: 'rule', hook, chain: ref.chain, result: `no match (\`${mtext}\`)`, file: ref.file, span: ref.span, text: ref.text });
+            return 'next';
+          }
+          break;
+        }
+        case 'FlowOffload': {
+          res.sawFlowAdd = true;
+          const why = isEligible(ctx, chain, hook, s);
+          if (why) {
+            const verdictSkipped = stmts.slice(si + 1).some((x) => x.kind === 'Verdict');
+            events.push({ kind: 'ineligible', packet: pidx, rule: ref, why, verdictSkipped });
+            step({ kind: 'rule', hook, chain: ref.chain, result: `flow add @${s.flowtable?.text ?? '?'}: not offloaded (${INELIGIBLE_TEXT[why]}); the rule ends here${verdictSkipped ? ', its verdict does not run' : ''}`, file: ref.file, span: ref.span, text: ref.text });
+            flowAddBroke = true;
+            return 'next';
+          }
+          const ft = chain.table.flowtables.get(s.flowtable!.text)!;
+          ctx.conn.offloaded = { flowtableKey: `${ft.table.key} ${ft.name}`, byPacket: pidx, rule: ref };
+          events.push({ kind: 'offloaded', packet: pidx, rule: ref, flowtable: ft });
+          step({ kind: 'offload', hook, chain: ref.chain, result: `flow add @${ft.name}: both directions enter flowtable ${ft.table.family} ${ft.table.name} ${ft.name}`, file: ref.file, span: ref.span, text: ref.text });
+          break;
+        }
+        case 'Verdict': {
+          if (s.map) {
+            const v = evalVerdictMap(s.map, ctx, ref);
+            if (!v) {
+              step({ kind: 'rule', hook, chain: ref.chain, result: 'verdict map: no element matches', file: ref.file, span: ref.span, text: ref.text });
+              return 'next';
+            }
+            return doVerdict(v.verdict, v.target, ref, chain, ctx, hook, depth, frames, 'verdict map → ');
+          }
+          return doVerdict(s.verdict, s.target, ref, chain, ctx, hook, depth, frames, '');
+        }
+        case 'Set': {
+          const target = s.target.path.join(' ').replace(/^meta /, '');
+          const val = valueOf(s.value, ctx);
+          if (target === 'mark') ctx.mark = val;
+          else if (target === 'ct mark' && !ctx.conn.untracked) ctx.conn.ctMark = val ?? ctx.conn.ctMark;
+          else if (target === 'ct helper') {
+            // nft_ct_helper_obj_eval assigns a helper only to unconfirmed entries (the first packet).
+            if (!packet.confirmed && !ctx.beforeConntrack && !ctx.conn.untracked) {
+              ctx.conn.helper = s.value.kind === 'String' || s.value.kind === 'Word' ? s.value.text : 'helper';
+              events.push({ kind: 'helper-set', packet: pidx, rule: ref });
+            }
+          }
+          break;
+        }
+        case 'Generic': {
+          const kw = s.keyword;
+          if (kw === 'notrack') {
+            // notrack only takes effect before conntrack (raw priority, prerouting/output).
+            if (ctx.beforeConntrack) {
+              ctx.conn.untracked = true;
+              events.push({ kind: 'notrack', packet: pidx, rule: ref });
+            }
+          } else if (kw === 'reject') {
+            step({ kind: 'rule', hook, chain: ref.chain, result: 'match → reject', file: ref.file, span: ref.span, text: ref.text });
+            return 'drop';
+          } else if (kw === 'queue') {
+            step({ kind: 'rule', hook, chain: ref.chain, result: 'match → queue (userspace verdict resumes at the next base chain)', file: ref.file, span: ref.span, text: ref.text });
+            return 'queue';
+          } else if (kw === 'synproxy') {
+            ctx.conn.seqAdjust = true;
+          } else if (kw === 'ct count' || kw === 'ct') {
+            if (s.words.includes('over')) return 'next';
+          }
+          break;
+        }
+        case 'Limit':
+        case 'Quota':
+          // Assume normal traffic: under a `limit rate`/`quota`, so `… over` does not match.
+          if (s.over) {
+            step({ kind: 'rule', hook, chain: ref.chain, result: `no match (\`${textOf(ref, s.span)}\` assumed not exceeded)`, file: ref.file, span: ref.span, text: ref.text });
+            return 'next';
+          }
+          break;
+        case 'Nat':
+          step({ kind: 'rule', hook, chain: ref.chain, result: `match → ${s.type} (ends the chain)`, file: ref.file, span: ref.span, text: ref.text });
+          return 'accept';
+        default:
+          break;
+      }
+    }
+    void flowAddBroke;
+    step({ kind: 'rule', hook, chain: ref.chain, result: 'match, no verdict: continue', file: ref.file, span: ref.span, text: ref.text });
+    return 'next';
+  }
+
+  function doVerdict(verdict: A.VerdictKind, target: A.VerdictStmt['target'], ref: RuleRef, chain: ChainModel, ctx: EvalContext, hook: string, depth: number, frames: Frame[], prefix: string): 'next' | ChainOutcome {
+    if (verdict === 'continue') {
+      step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}continue`, file: ref.file, span: ref.span, text: ref.text });
+      return 'next';
+    }
+    if (verdict === 'jump' || verdict === 'goto') {
+      const sub = resolveTarget(chain.table, target);
+      if (!sub) {
+        step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}${verdict} to an unknown chain: treated as continue`, file: ref.file, span: ref.span, text: ref.text });
+        return 'next';
+      }
+      step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}${verdict} ${sub.label}`, file: ref.file, span: ref.span, text: ref.text });
+      const out = runChain(sub.chain, ctx, hook, depth + 1, frames, sub.rules);
+      if (out === 'return') {
+        if (verdict === 'goto') return 'return';
+        step({ kind: 'note', hook, chain: ref.chain, result: `back from ${sub.label}`, file: ref.file, span: ref.span });
+        return 'next';
+      }
+      return out;
+    }
+    step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}match → ${verdict}`, file: ref.file, span: ref.span, text: ref.text });
+    return verdict === 'accept' || verdict === 'drop' || verdict === 'queue' ? verdict : 'return';
+  }
+
+  function resolveTarget(table: TableModel, target: A.VerdictStmt['target']): { chain: ChainModel; rules: Frame['rules']; label: string } | undefined {
+    if (!target) return undefined;
+    if (target.kind === 'AnonChain') {
+      const host = [...table.chains.values()][0];
+      const anon: ChainModel = { name: '(anonymous)', table, rules: [], decl: { file: host?.decl.file ?? '', span: target.span } };
+      return { chain: anon, rules: target.rules.map((r) => ({ rule: r, text: '', file: host?.decl.file ?? '' })), label: 'an anonymous chain' };
+    }
+    const name = target.kind === 'Var' ? (() => { const d = resolveVarText(model, table, target.name.text); return d; })() : target.text;
+    const c = name ? table.chains.get(name) : undefined;
+    return c ? { chain: c, rules: c.rules.map((r) => ({ rule: r.rule, text: r.text, file: r.file })), label: chainLabel(c) } : undefined;
+  }
+
+  function evalVerdictMap(map: A.MapExpr, ctx: EvalContext, ref: RuleRef): { verdict: A.VerdictKind; target?: A.VerdictStmt['target'] } | undefined {
+    const key = evalSelector(map.key, ctx);
+    let elements: A.SetElement[] = [];
+    if (map.map.kind === 'SetLiteral') elements = map.map.elements;
+    else if (map.map.kind === 'SetRef') elements = ctx.table.sets.get(map.map.name.text)?.elements ?? [];
+    for (const el of elements) {
+      let r = evalMatch({ kind: 'Match', left: map.key, right: el.key, span: el.span }, ctx).result;
+      if (key.t === 'absent') r = 'no-match';
+      if (r === 'unknown') r = facts.decide(`${ref.file}:${el.span.start}:${packet.iif}>${packet.oif}:${packet.saddr}>${packet.daddr}:${packet.dport}`, `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
+      if (r === 'match' && el.value?.kind === 'Verdict') return { verdict: el.value.verdict, target: el.value.target };
+    }
+    return undefined;
+  }
+
+  function isEligible(ctx: EvalContext, chain: ChainModel, hook: string, s?: A.FlowOffloadStmt): Ineligible | undefined {
+    if (hook !== 'forward') return 'invalid-hook';
+    if (s && (!s.flowtable || !chain.table.flowtables.has(s.flowtable.text))) return 'unknown-flowtable';
+    if (ctx.ipsec) return 'ipsec';
+    if (ctx.conn.untracked || ctx.beforeConntrack) return 'untracked';
+    if (![6, 17, 47].includes(flow.l4proto)) return 'proto';
+    if (flow.l4proto === 6) {
+      if (packet.tcpFlags.includes('fin') || packet.tcpFlags.includes('rst')) return 'tcp-fin';
+      if (!packet.tcpAssured) return 'not-assured';
+    }
+    if (ctx.conn.helper) return 'helper';
+    if (ctx.conn.seqAdjust) return 'seqadj';
+    if (!packet.confirmed) return 'unconfirmed';
+    if (ctx.conn.offloaded) return 'already';
+    return undefined;
+  }
+
+  function valueOf(e: A.Expr, ctx: EvalContext): number | undefined {
+    if (e.kind === 'Selector' || e.kind === 'Binary') {
+      const v = evalSelector(e, ctx);
+      return v.t === 'num' ? v.v : undefined;
+    }
+    if (e.kind === 'Var') return numberValue(resolveVarExpr(model, ctx.table, e.name.text));
+    return numberValue(e);
+  }
+}
+
+export const INELIGIBLE_TEXT: Record<Ineligible, string> = {
+  'invalid-hook': 'flow add is valid only in forward chains; the kernel refuses this ruleset',
+  'unknown-flowtable': 'no flowtable of that name in this table',
+  ipsec: 'the packet carries an IPsec secpath',
+  untracked: 'the packet has no conntrack entry (notrack)',
+  proto: 'only TCP, UDP and GRE are offloaded',
+  'tcp-fin': 'FIN/RST packet',
+  'not-assured': 'TCP is not yet established and assured',
+  helper: 'the connection has a conntrack helper',
+  seqadj: 'the connection needs sequence adjustment (synproxy or a NAT helper)',
+  unconfirmed: 'first packet: the conntrack entry is not confirmed yet',
+  already: 'the flow is already offloaded',
+};
+
+function hasFlowAdd(r: A.Rule): boolean {
+  return r.statements.some((s) => s.kind === 'FlowOffload');
+}
+
+function laterFlowAdds(frames: Frame[]): RuleRef[] {
+  const out: RuleRef[] = [];
+  for (const f of frames) {
+    for (let i = f.index + 1; i < f.rules.length; i++) {
+      const r = f.rules[i];
+      if (hasFlowAdd(r.rule)) out.push({ file: r.file, span: r.rule.span, text: r.text, chain: chainLabel(f.chain) });
+    }
+  }
+  return out;
+}
+
+function textOf(ref: RuleRef, s: Span): string {
+  // Rule text starts at the rule's span start (RuleModel.text is trimmed source of the rule).
+  const off = s.start - ref.span.start;
+  const t = ref.text.slice(Math.max(0, off), Math.max(0, off) + (s.end - s.start));
+  return t || ref.text;
+}
+
+function resolveVarExpr(model: RulesetModel, table: TableModel, name: string): A.Expr | undefined {
+  for (let i = model.defines.length - 1; i >= 0; i--) {
+    const d = model.defines[i];
+    if (d.name === name && (d.scope === 'top' || d.scope === table.key)) return d.value;
+  }
+  return undefined;
+}
+
+function resolveVarText(model: RulesetModel, table: TableModel, name: string): string | undefined {
+  const e = resolveVarExpr(model, table, name);
+  return e && (e.kind === 'Word' || e.kind === 'String') ? e.text : undefined;
+}
+
+export function findFlowtable(model: RulesetModel, key: string): FlowtableModel | undefined {
+  for (const t of model.tables.values()) for (const f of t.flowtables.values()) if (`${t.key} ${f.name}` === key) return f;
+  return undefined;
+}
