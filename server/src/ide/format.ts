@@ -101,7 +101,7 @@ export function formatSegments(text: string, parse: ParseResult = parseRuleset(t
       items.push({ start: comments[ci].span.start, end: comments[ci].span.end, comment: true, type: '' });
       ci++;
     }
-    items.push({ start: t.startOffset, end: t.endOffset + 1, comment: false, type: name });
+    items.push({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1, comment: false, type: name });
   }
   for (; ci < comments.length; ci++) items.push({ start: comments[ci].span.start, end: comments[ci].span.end, comment: true, type: '' });
 

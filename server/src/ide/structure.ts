@@ -52,7 +52,7 @@ export function selectionSpans(parse: ParseResult, offset: number): Span[] {
   const spans: Span[] = [];
   const path = nodesAt(parse.ast as unknown as AnyNode, offset);
   const tok = tokenAt(parse, offset);
-  if (tok) spans.push({ start: tok.startOffset, end: tok.endOffset + 1 });
+  if (tok) spans.push({ start: tok.startOffset, end: (tok.endOffset ?? tok.startOffset) + 1 });
   for (let i = path.length - 1; i >= 0; i--) spans.push(path[i].span);
   // Keep a strictly growing chain (clients reject a parent that does not contain its child).
   const out: Span[] = [];
@@ -71,11 +71,11 @@ export function tokenAt(parse: ParseResult, offset: number) {
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const t = toks[mid];
-    if (t.endOffset + 1 < offset) lo = mid + 1;
+    if ((t.endOffset ?? t.startOffset) + 1 < offset) lo = mid + 1;
     else if (t.startOffset > offset) hi = mid - 1;
     else {
       // Prefer a token starting at offset over one ending at it.
-      if (t.endOffset + 1 === offset && mid + 1 < toks.length && toks[mid + 1].startOffset === offset) return toks[mid + 1];
+      if ((t.endOffset ?? t.startOffset) + 1 === offset && mid + 1 < toks.length && toks[mid + 1].startOffset === offset) return toks[mid + 1];
       return t.tokenType.name === 'Newline' ? undefined : t;
     }
   }

@@ -83,7 +83,7 @@ export function indexSymbols(files: FileTree[]): SymbolIndex {
       // The table a node sits in: the nearest Table ancestor, else a command's table spec.
       let container = '';
       for (let i = parents.length - 1; i >= 0; i--) {
-        const p = parents[i] as unknown as A.TableDecl | A.RuleCmd;
+        const p = parents[i] as unknown as { kind: string; name?: A.Ident; family?: A.Ident; table?: A.TableSpec };
         if (p.kind === 'Table' && p.name) {
           container = `${p.family?.text ?? 'ip'} ${p.name.text}`;
           break;

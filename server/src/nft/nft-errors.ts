@@ -65,7 +65,7 @@ export function parseNftErrors(stderr: string): NftErrorLine[] {
       // NOTE: skip the echoed source line and its marker line, so a ruleset line that happens to
       // look like a header (or like "Error: ...") is never read as a record.
       if (e.line > 0) {
-        if (i + 2 < lines.length && MARKER_RE.test(lines[i + 2]) && !HEADER_RE.test(lines[i + 1])) i += 2;
+        if (i + 2 < lines.length && MARKER_RE.test(lines[i + 2])) i += 2;
         else if (i + 1 < lines.length && MARKER_RE.test(lines[i + 1])) i += 1;
       }
       continue;

@@ -898,6 +898,30 @@ class Walker {
   }
 }
 
+/** Codes nft reports while parsing (so also after a syntax error); the rest needs evaluation. */
+const PARSE_TIME_CODES = new Set(['SEM000', 'SEM001', 'SEM002', 'SEM003', 'SEM025', 'SEM026', 'SEM027']);
+
+/**
+ * nft evaluates nothing when the input has a syntax error, and after one our
+ * parser's recovery may misread the rest of the file (a rule cut in half looks like
+ * a command naming table `saddr`). So in a file with syntax errors, findings that
+ * need evaluation are dropped from the first syntax error on.
+ */
+function dropFindingsAfterSyntaxErrors(st: BuildState): void {
+  const firstError = new Map<string, number>();
+  for (const f of st.files.values()) {
+    const errs = f.parse.findings.filter((x) => x.severity === 'error');
+    if (errs.length) firstError.set(f.path, Math.min(...errs.map((x) => x.span.start)));
+  }
+  if (!firstError.size) return;
+  const keep = st.findings.filter((f) => {
+    const at = firstError.get(f.file);
+    return at === undefined || f.span.start < at || PARSE_TIME_CODES.has(f.code);
+  });
+  st.findings.length = 0;
+  st.findings.push(...keep);
+}
+
 /**
  * Builds the semantic model of a ruleset: parses the entry file, follows includes
  * through `resolver`, merges block and command forms into tables, resolves every
@@ -917,8 +941,9 @@ export function buildRulesetModel(entry: { path: string; text: string }, resolve
     });
   } catch (e) {
     // A bug here must not take the language server down; say so where it can be seen.
-    st.findings.push({ code: 'SEM000', severity: 'error', message: `internal error in semantic analysis: ${(e as Error).message}`, file: entry.path, span: { start: 0, end: 0 } });
+    st.report('internalError', entry.path, { start: 0, end: 0 }, `internal error in semantic analysis: ${(e as Error).message}`);
   }
+  dropFindingsAfterSyntaxErrors(st);
   return {
     tables: st.tables,
     symbols: [...st.symbols.values()],

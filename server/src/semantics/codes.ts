@@ -7,6 +7,7 @@ import type { RuleInfo } from '../core/catalogue';
  * Codes are stable: never renumber, mark retired ones deprecated instead.
  */
 export const SEMANTIC_RULES = {
+  internalError: { code: 'SEM000', name: 'internal-error', severity: 'error', summary: 'The semantic analysis hit a bug; the other findings may be incomplete. Please report it.' },
   undefinedVariable: { code: 'SEM001', name: 'undefined-variable', severity: 'error', summary: 'A `$variable` is used where no `define` of that name is visible.' },
   defineRedefinition: { code: 'SEM002', name: 'define-redefinition', severity: 'error', summary: '`define` of a name that is already defined in the same scope; use `redefine`.' },
   undefineUnknown: { code: 'SEM003', name: 'undefine-unknown', severity: 'error', summary: '`undefine` of a name that is not defined.' },

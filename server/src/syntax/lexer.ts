@@ -1,5 +1,6 @@
 import type { IToken, TokenType } from 'chevrotain';
 import type { Span } from '../core/span';
+import type { Expr, SetElement } from './ast';
 import * as T from './tokens';
 
 /**
@@ -20,6 +21,11 @@ export interface LexComment {
 export interface LexProblem {
   message: string;
   span: Span;
+}
+
+/** An `ElementBlock` token carries its elements, already parsed. */
+export interface ElementBlockToken extends IToken {
+  payload: SetElement[];
 }
 
 export interface LexResult {
@@ -257,6 +263,192 @@ function tok(type: TokenType, image: string, start: number, end: number): IToken
   };
 }
 
+
+/** Result of the word-like rules at one position: token type and length (0 = a lone '.'). */
+interface WordMatch {
+  type: TokenType;
+  len: number;
+}
+
+/**
+ * Longest match among the word-like rules of scanner.l at `pos` (which holds a digit
+ * or a word-start character). The common cases (plain numbers, plain words) are
+ * decided without trying every rule.
+ */
+function scanWord(text: string, pos: number): WordMatch {
+  const n = text.length;
+  const c = text.charCodeAt(pos);
+      let bestLen = 0;
+  let bestType: TokenType = T.Identifier;
+  if (isDigit(c)) {
+    let e = pos;
+    if (c === C.D0 && (text.charCodeAt(pos + 1) === 120 || text.charCodeAt(pos + 1) === 88) && isHex(text.charCodeAt(pos + 2))) {
+      e = pos + 2;
+      while (isHex(text.charCodeAt(e))) e++;
+    } else {
+      while (isDigit(text.charCodeAt(e))) e++;
+    }
+    bestLen = e - pos;
+    bestType = T.NumberTok;
+    const f = text.charCodeAt(e);
+    if (f === C.DOT) {
+      const l = matchIPv4(text, pos);
+      if (l > bestLen) {
+        bestLen = l;
+        bestType = T.Address;
+      }
+    } else if (f === 100 || f === 104 || f === 109 || f === 115) {
+      // d h m s: a time such as 1h30m
+      const l = matchTime(text, pos);
+      if (l > bestLen) {
+        bestLen = l;
+        bestType = T.Address;
+      }
+    } else if (f === 113 || f === 97) {
+      if (text.startsWith('8021q', pos) && bestLen < 5) {
+        bestLen = 5;
+        bestType = T.Identifier;
+      } else if (text.startsWith('8021ad', pos) && bestLen < 6) {
+        bestLen = 6;
+        bestType = T.Identifier;
+      }
+    }
+    if (f === C.COLON || isHex(f) || (bestType === T.Address && text.charCodeAt(pos + bestLen) === C.COLON)) {
+      const l6 = matchIPv6(text, pos);
+      if (l6 > bestLen) {
+        bestLen = l6;
+        bestType = T.Address;
+      }
+      const lm = matchMac(text, pos);
+      if (lm > bestLen) {
+        bestLen = lm;
+        bestType = T.Address;
+      }
+      const lc = matchClassid(text, pos);
+      if (lc > bestLen) {
+        bestLen = lc;
+        bestType = T.Address;
+      }
+    }
+  } else {
+    let e = pos + 1;
+    while (e < n && isWordChar(text.charCodeAt(e))) e++;
+    // A lone '.' is the concatenation operator, not a word.
+    if (!(c === C.DOT && e === pos + 1)) bestLen = e - pos;
+    const f = text.charCodeAt(e);
+    if (f === C.STAR) {
+      bestLen = e + 1 - pos;
+      bestType = T.AsteriskString;
+    } else if (f === C.BACKSLASH && text.charCodeAt(e + 1) === C.STAR) {
+      let g = e + 2;
+      while (g < n && isWordChar(text.charCodeAt(g))) g++;
+      bestLen = g - pos;
+      bestType = T.AsteriskString;
+    } else if (f === C.COLON && isHex(c)) {
+      // fe80::1, aa:bb:cc:dd:ee:ff, ffff:ffff (classid)
+      const l6 = matchIPv6(text, pos);
+      const lm = matchMac(text, pos);
+      const lc = matchClassid(text, pos);
+      const l = Math.max(l6, lm, lc);
+      if (l > bestLen) {
+        bestLen = l;
+        bestType = T.Address;
+      }
+    }
+  }
+  return { type: bestType, len: bestLen };
+}
+
+/** Lists shorter than this go through the ordinary tokens (and so get per-token highlighting). */
+const ELEMENT_BLOCK_MIN = 64;
+
+/** A plain value at `pos`: address, number, non-keyword word or quoted string. */
+function scanPlainValue(text: string, pos: number): Expr | undefined {
+  const c = text.charCodeAt(pos);
+  if (c === C.QUOTE) {
+    const close = text.indexOf('"', pos + 1);
+    if (close < 0) return undefined;
+    return { kind: 'String', text: text.slice(pos + 1, close), span: { start: pos, end: close + 1 } };
+  }
+  if (!(isDigit(c) || isWordStart(c))) return undefined;
+  const m = scanWord(text, pos);
+  if (m.len === 0) return undefined;
+  const image = text.slice(pos, pos + m.len);
+  const span = { start: pos, end: pos + m.len };
+  if (m.type === T.Address) return { kind: 'Address', text: image, span };
+  if (m.type === T.NumberTok) return { kind: 'Number', text: image, span };
+  if (m.type === T.Identifier && !T.keywordTokens.has(image)) return { kind: 'Word', text: image, span };
+  return undefined;
+}
+
+/**
+ * Fast path for big element lists (`elements = { 10.0.0.0/8, … }` with 100k entries):
+ * when the whole brace block starting at `open` is plain `value`, `a/len` or `a-b`
+ * elements separated by commas (at most one newline at each place nft allows one,
+ * no comments), it becomes one `ElementBlock` token carrying the elements, and no
+ * per-element tokens are made. Otherwise returns undefined and the ordinary
+ * tokens are produced, so the grammar reports any problem.
+ */
+function scanElementBlock(text: string, open: number): { end: number; elements: SetElement[] } | undefined {
+  const elements: SetElement[] = [];
+  let pos = open + 1;
+  const n = text.length;
+  const skipBlanks = () => {
+    while (pos < n) {
+      const c = text.charCodeAt(pos);
+      if (c === C.SPACE || c === C.TAB) pos++;
+      else if (c === C.BACKSLASH && text.charCodeAt(pos + 1) === C.LF) pos += 2;
+      else break;
+    }
+  };
+  /** Skips blanks and at most one newline; false if a second newline or a comment follows. */
+  const skipOneNewline = (): boolean => {
+    skipBlanks();
+    if (text.charCodeAt(pos) === C.LF) {
+      pos++;
+      skipBlanks();
+      if (text.charCodeAt(pos) === C.LF) return false;
+    }
+    return text.charCodeAt(pos) !== C.HASH && text.charCodeAt(pos) !== C.CR;
+  };
+  if (!skipOneNewline()) return undefined;
+  for (;;) {
+    const a = scanPlainValue(text, pos);
+    if (!a) return undefined;
+    pos = a.span.end;
+    skipBlanks();
+    let key: Expr = a;
+    const op = text.charCodeAt(pos);
+    if (op === C.SLASH || op === C.DASH) {
+      pos++;
+      skipBlanks();
+      const b = scanPlainValue(text, pos);
+      if (!b) return undefined;
+      pos = b.span.end;
+      const span = { start: a.span.start, end: b.span.end };
+      key = op === C.SLASH ? { kind: 'Prefix', base: a, length: b, span } : { kind: 'Range', from: a, to: b, span };
+      skipBlanks();
+    }
+    elements.push({ key, options: [], span: key.span });
+    const sep = text.charCodeAt(pos);
+    if (sep === C.COMMA) {
+      pos++;
+      if (!skipOneNewline()) return undefined;
+      if (text.charCodeAt(pos) === C.RBRACE) break; // trailing comma
+      continue;
+    }
+    if (sep === C.LF) {
+      if (!skipOneNewline()) return undefined;
+      if (text.charCodeAt(pos) !== C.RBRACE) return undefined;
+      break;
+    }
+    if (sep === C.RBRACE) break;
+    return undefined;
+  }
+  if (elements.length < ELEMENT_BLOCK_MIN) return undefined;
+  return { end: pos + 1, elements };
+}
+
 export function lex(text: string): LexResult {
   const tokens: IToken[] = [];
   const comments: LexComment[] = [];
@@ -345,86 +537,9 @@ export function lex(text: string): LexResult {
     }
     if (isDigit(c) || isWordStart(c)) {
       const start = pos;
-      // Longest match among the word-like rules of scanner.l. The common cases
-      // (plain numbers, plain words) are decided without trying every rule.
-      let bestLen = 0;
-      let bestType: TokenType = T.Identifier;
-      if (isDigit(c)) {
-        let e = pos;
-        if (c === C.D0 && (text.charCodeAt(pos + 1) === 120 || text.charCodeAt(pos + 1) === 88) && isHex(text.charCodeAt(pos + 2))) {
-          e = pos + 2;
-          while (isHex(text.charCodeAt(e))) e++;
-        } else {
-          while (isDigit(text.charCodeAt(e))) e++;
-        }
-        bestLen = e - pos;
-        bestType = T.NumberTok;
-        const f = text.charCodeAt(e);
-        if (f === C.DOT) {
-          const l = matchIPv4(text, pos);
-          if (l > bestLen) {
-            bestLen = l;
-            bestType = T.Address;
-          }
-        } else if (f === 100 || f === 104 || f === 109 || f === 115) {
-          // d h m s: a time such as 1h30m
-          const l = matchTime(text, pos);
-          if (l > bestLen) {
-            bestLen = l;
-            bestType = T.Address;
-          }
-        } else if (f === 113 || f === 97) {
-          if (text.startsWith('8021q', pos) && bestLen < 5) {
-            bestLen = 5;
-            bestType = T.Identifier;
-          } else if (text.startsWith('8021ad', pos) && bestLen < 6) {
-            bestLen = 6;
-            bestType = T.Identifier;
-          }
-        }
-        if (f === C.COLON || isHex(f) || (bestType === T.Address && text.charCodeAt(pos + bestLen) === C.COLON)) {
-          const l6 = matchIPv6(text, pos);
-          if (l6 > bestLen) {
-            bestLen = l6;
-            bestType = T.Address;
-          }
-          const lm = matchMac(text, pos);
-          if (lm > bestLen) {
-            bestLen = lm;
-            bestType = T.Address;
-          }
-          const lc = matchClassid(text, pos);
-          if (lc > bestLen) {
-            bestLen = lc;
-            bestType = T.Address;
-          }
-        }
-      } else {
-        let e = pos + 1;
-        while (e < n && isWordChar(text.charCodeAt(e))) e++;
-        // A lone '.' is the concatenation operator, not a word.
-        if (!(c === C.DOT && e === pos + 1)) bestLen = e - pos;
-        const f = text.charCodeAt(e);
-        if (f === C.STAR) {
-          bestLen = e + 1 - pos;
-          bestType = T.AsteriskString;
-        } else if (f === C.BACKSLASH && text.charCodeAt(e + 1) === C.STAR) {
-          let g = e + 2;
-          while (g < n && isWordChar(text.charCodeAt(g))) g++;
-          bestLen = g - pos;
-          bestType = T.AsteriskString;
-        } else if (f === C.COLON && isHex(c)) {
-          // fe80::1, aa:bb:cc:dd:ee:ff, ffff:ffff (classid)
-          const l6 = matchIPv6(text, pos);
-          const lm = matchMac(text, pos);
-          const lc = matchClassid(text, pos);
-          const l = Math.max(l6, lm, lc);
-          if (l > bestLen) {
-            bestLen = l;
-            bestType = T.Address;
-          }
-        }
-      }
+      const m = scanWord(text, pos);
+      const bestLen = m.len;
+      const bestType = m.type;
       if (bestLen === 0) {
         // Only a lone '.'.
         tokens.push(tok(T.Dot, '.', pos, pos + 1));
@@ -504,6 +619,17 @@ export function lex(text: string): LexResult {
       push(T.Asterisk, pos, pos + 1);
       pos++;
       continue;
+    }
+    if (c === C.LBRACE && text.length - pos > ELEMENT_BLOCK_MIN * 4) {
+      const block = scanElementBlock(text, pos);
+      if (block) {
+        const t = tok(T.ElementBlock, '{…}', pos, block.end);
+        (t as ElementBlockToken).payload = block.elements;
+        tokens.push(t);
+        lineBlank = false;
+        pos = block.end;
+        continue;
+      }
     }
     const p = PUNCT[c];
     if (p) {

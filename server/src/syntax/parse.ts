@@ -60,7 +60,7 @@ export function parseRuleset(text: string): ParseResult {
       severity: 'error',
       message: `braces nest more than ${MAX_NESTING} levels deep; the rest of the file is not checked`,
       file: '',
-      span: { start: t.startOffset, end: t.endOffset + 1 },
+      span: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 },
     });
     tokens = allTokens.slice(0, deep);
   }
@@ -110,7 +110,7 @@ function reportJunk(t: IToken, findings: Finding[]): boolean {
     severity: 'error',
     message: `syntax error, unexpected junk '${shown}'`,
     file: '',
-    span: { start: t.startOffset, end: t.endOffset + 1 },
+    span: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 },
   });
   // Keep a stray character out of the parser: one finding is enough for it.
   return false;
@@ -121,10 +121,10 @@ function recognitionFinding(e: IRecognitionException, textLength: number): Findi
   let span: Span;
   if (!t || Number.isNaN(t.startOffset) || t.tokenType?.name === 'EOF') {
     const prev = (e as { previousToken?: IToken }).previousToken;
-    const at = prev && !Number.isNaN(prev.endOffset) ? prev.endOffset + 1 : textLength;
+    const at = prev && prev.endOffset !== undefined && !Number.isNaN(prev.endOffset) ? (prev.endOffset ?? prev.startOffset) + 1 : textLength;
     span = { start: at, end: at };
   } else {
-    span = { start: t.startOffset, end: t.endOffset + 1 };
+    span = { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
   }
   return {
     code: SYNTAX_RULES.syntaxError.code,

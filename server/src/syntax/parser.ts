@@ -3,7 +3,7 @@ import type { Span } from '../core/span';
 import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
-import { RESERVED_VALUE_WORDS } from './keywords';
+import type { ElementBlockToken } from './lexer';
 import {
   SELECTOR_ROOTS,
   BARE_META_KEYS,
@@ -51,14 +51,14 @@ const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent']);
 const TIME_UNITS = new Set(['second', 'minute', 'hour', 'day', 'week']);
 const BYTE_UNITS = new Set(['bytes', 'kbytes', 'mbytes']);
 
-function sp(a: { startOffset: number } | undefined, b: { endOffset: number } | undefined): Span {
+function sp(a: { startOffset: number } | undefined, b: { startOffset: number; endOffset?: number } | undefined): Span {
   const start = a ? a.startOffset : 0;
-  const end = b ? b.endOffset + 1 : start;
+  const end = b ? (b.endOffset ?? b.startOffset) + 1 : start;
   return { start, end: Math.max(start, end) };
 }
 
 function tokSpan(t: IToken | undefined): Span {
-  return t ? { start: t.startOffset, end: t.endOffset + 1 } : { start: 0, end: 0 };
+  return t ? { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 } : { start: 0, end: 0 };
 }
 
 function unquote(image: string): string {
@@ -1114,6 +1114,18 @@ export class NftParser extends EmbeddedActionsParser {
 
   /** `{ ... }` with anything balanced inside (object sub-blocks, `delete chain ... { devices = ... }`). */
   private genericBlock = this.RULE('genericBlock', (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const b = this.CONSUME(T.ElementBlock);
+          return this.ACTION(() => ({ kind: 'SetLiteral' as const, elements: (b as ElementBlockToken).payload ?? [], span: tokSpan(b) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.braceBlock) },
+    ]);
+  });
+
+  private braceBlock = this.RULE('braceBlock', (): A.Expr => {
     const start = this.CONSUME(T.LBrace);
     this.MANY(() => {
       this.OR([
@@ -2477,6 +2489,22 @@ export class NftParser extends EmbeddedActionsParser {
    * `,` and before `}` (nft-grammar.md §4.3); a blank line inside is a syntax error.
    */
   public setLiteral = this.RULE('setLiteral', (): A.SetLiteralExpr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const b = this.CONSUME(T.ElementBlock);
+          return this.ACTION(() => ({
+            kind: 'SetLiteral' as const,
+            elements: (b as ElementBlockToken).payload ?? [],
+            span: tokSpan(b),
+          }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.braceSetLiteral) },
+    ]);
+  });
+
+  private braceSetLiteral = this.RULE('braceSetLiteral', (): A.SetLiteralExpr => {
     const start = this.CONSUME(T.LBrace);
     const elements: A.SetElement[] = [];
     this.SUBRULE(this.elementNewlines);
@@ -2522,7 +2550,7 @@ export class NftParser extends EmbeddedActionsParser {
         len = 1;
       } else if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && this.LA(4).tokenType === T.Comma) {
         const c = this.LA(3);
-        const span = { start: a.startOffset, end: c.endOffset + 1 };
+        const span = { start: a.startOffset, end: tokSpan(c).end };
         key =
           b.tokenType === T.Slash
             ? { kind: 'Prefix', base: plainValue(a), length: plainValue(c), span }
@@ -2631,7 +2659,7 @@ function isPlainValue(t: IToken): boolean {
 }
 
 function plainValue(t: IToken): A.Expr {
-  const span = { start: t.startOffset, end: t.endOffset + 1 };
+  const span = tokSpan(t);
   if (t.tokenType === T.Address) return { kind: 'Address', text: t.image, span };
   if (t.tokenType === T.NumberTok) return { kind: 'Number', text: t.image, span };
   if (t.tokenType === T.QuotedString) return { kind: 'String', text: unquote(t.image), span };

@@ -59,6 +59,8 @@ export const Address = createToken({ name: 'Address', pattern: NA, label: 'strin
 export const QuotedString = createToken({ name: 'QuotedString', pattern: NA, label: 'quoted string' });
 /** `eth*` interface wildcards. */
 export const AsteriskString = createToken({ name: 'AsteriskString', pattern: NA, label: 'string' });
+/** A whole `{ … }` list of plain elements, parsed by the lexer's fast path (lexer.ts). */
+export const ElementBlock = createToken({ name: 'ElementBlock', pattern: NA, label: "'{'" });
 /** Any character no rule matches (nft's `JUNK`); also a stray `\r`. */
 export const Junk = createToken({ name: 'Junk', pattern: NA, label: 'junk' });
 
@@ -144,6 +146,7 @@ export const allTokenTypes: TokenType[] = [
   QuotedString,
   AsteriskString,
   Junk,
+  ElementBlock,
   ...keywordTokens.values(),
 ];
 export { tokenMatcher } from 'chevrotain';
