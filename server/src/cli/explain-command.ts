@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { LineIndex, type Finding } from '../core';
 import { analyzeFile } from '../analysis';
-import { buildModelForOffload, formatFlowSpec, parseFlowSpec, predictFlow, type FlowPrediction, type FlowSpec, type TraceStep } from '../offload';
+import { buildRulesetModel, NO_INCLUDES } from '../semantics';
+import { formatFlowSpec, parseFlowSpec, predictFlow, type FlowPrediction, type FlowSpec, type TraceStep } from '../offload';
 
 export interface ExplainIo {
   stdout: (s: string) => void;
@@ -74,9 +75,9 @@ export async function runExplainCommand(argv: string[], io: ExplainIo): Promise<
 
   const analysis = analyzeFile(file, text);
   const parse = analysis.parse;
-  // NOTE: the semantic model comes from the analysis pipeline once semantics lands; until then the
-  // offload layer's temporary builder reads this one file.
-  const model = analysis.model ?? buildModelForOffload(file, text, parse!.ast);
+  // NOTE: the analysis pipeline will hand us its model (with includes resolved) once it builds one;
+  // until then build it here without following includes.
+  const model = analysis.model ?? buildRulesetModel({ path: file, text }, NO_INCLUDES);
   const syntaxErrors = (parse?.findings ?? []).filter((f) => f.severity === 'error');
   const lines = new LineIndex(text);
   const results = flows.map((f) => ({ flow: f, p: predictFlow(model, f) }));

@@ -2668,6 +2668,7 @@ function plainValue(t: IToken): A.Expr {
 
 function tokenTypeLabel(t: TokenType): string {
   if (t === T.Word || t === T.Identifier || t === T.AnyWord) return 'string';
+  if (t === EOF) return 'end of file';
   return t.LABEL ?? t.name;
 }
 
