@@ -14,7 +14,9 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // ssh2's optional native helpers are loaded in try/catch; keep them out of the bundle.
-  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node', '*.node'],
+  // Bundles skip Chevrotain's grammar validations (start-up time); the tests run them.
+  define: { 'process.env.NODE_ENV': '"production"' },
 };
 
 const entries = [

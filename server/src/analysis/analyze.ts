@@ -1,18 +1,17 @@
 import type { Finding } from '../core/finding';
 import { parseRuleset, type ParseResult } from '../syntax/parse';
-import type { RulesetModel } from '../semantics/model';
+import { buildRulesetModel, type IncludeResolver, type SemanticModel } from '../semantics';
+import { createFsIncludeResolver } from '../workspace/include-resolver';
 import { ANALYSIS_RULES } from './codes';
-
-/** Finds and reads the file an `include "…"` names (the workspace layer provides one on disk). */
-export interface IncludeResolverLike {
-  readonly __resolverBrand?: never;
-}
 
 export interface AnalyzeOptions {
   /** `-I` directories for relative includes, searched before the default (`/etc`). */
   includePaths?: string[];
-  /** Reads included files; without one, includes are not followed. */
-  resolver?: IncludeResolverLike;
+  /**
+   * Reads included files. Default: the file system (workspace/include-resolver.ts) with
+   * `includePaths`; the LSP may pass one that prefers unsaved editor buffers.
+   */
+  resolver?: IncludeResolver;
 }
 
 export interface AnalyzedFile {
@@ -27,7 +26,8 @@ export interface AnalysisResult {
   files: Map<string, AnalyzedFile>;
   /** The entry file's parse (its AST feeds LSP features such as symbols and folding). */
   parse?: ParseResult;
-  model?: RulesetModel;
+  /** The semantic model (absent only if building it crashed); `model.files` has every parse. */
+  model?: SemanticModel;
 }
 
 /**
@@ -53,17 +53,28 @@ export function analyzeFile(path: string, text: string, options: AnalyzeOptions 
   };
   const result: AnalysisResult = { files };
 
-  guarded('parser', path, add, () => {
-    result.parse = parseRuleset(text);
-    add(result.parse.findings);
+  guarded('semantic analysis', path, add, () => {
+    const resolver = options.resolver ?? createFsIncludeResolver({ includePaths: options.includePaths });
+    // buildRulesetModel parses the entry and every included file itself (model.files).
+    const model = buildRulesetModel({ path, text }, resolver);
+    result.model = model;
+    for (const f of model.files.values()) {
+      fileOf(f.path, f.text);
+      // Syntax findings say file '' (the parsed text): place them in the file they came from.
+      add(f.parse.findings.map((x) => (x.file ? x : { ...x, file: f.path })));
+    }
+    result.parse = model.files.get(path)?.parse;
+    add(model.findings);
   });
+  if (!result.parse) {
+    // Semantics crashed before parsing the entry: still report its syntax.
+    guarded('parser', path, add, () => {
+      result.parse = parseRuleset(text);
+      add(result.parse.findings);
+    });
+  }
 
-  // TODO(semantics): when server/src/semantics/index.ts exports buildRulesetModel, build the model
-  // from { path, text } and options.resolver, register model.files' texts with fileOf() so
-  // included files are reported under their own paths, and add(model.findings).
-  void options;
-
-  // TODO(offload): add(findOffloadBlockers(model)) once server/src/offload/index.ts exports it.
+  // TODO(offload): add(findOffloadBlockers(result.model)) once server/src/offload/index.ts exports it.
 
   for (const f of files.values()) f.findings = dedupe(f.findings).sort(byPosition);
   return result;

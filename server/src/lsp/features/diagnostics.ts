@@ -1,4 +1,4 @@
-import { DocumentDiagnosticReportKind, type Connection, type Diagnostic } from 'vscode-languageserver';
+import { DocumentDiagnosticReportKind, type Connection, type Diagnostic, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import { LineIndex } from '../../core/line-index';
 import type { ServerState } from '../state';
 import { toDiagnostic } from '../convert';
@@ -34,8 +34,8 @@ export class Diagnostics {
     this.connection.languages.diagnostics.on(
       guard(this.connection, 'diagnostic', (params) => {
         const r = diagnosticsFor(this.state, params.textDocument.uri);
-        return { kind: DocumentDiagnosticReportKind.Full, items: r?.items ?? [] };
-      }),
+        return { kind: DocumentDiagnosticReportKind.Full, items: r?.items ?? [] } as DocumentDiagnosticReport;
+      }) as (p: DocumentDiagnosticParams) => DocumentDiagnosticReport,
     );
   }
 
@@ -75,6 +75,6 @@ export class Diagnostics {
   /** Settings changed: everything open is re-checked. */
   refreshAll(): void {
     if (this.push) for (const uri of this.state.docs.keys()) this.schedule(uri, 0);
-    else void this.connection.languages.diagnostics.refresh().catch(() => undefined);
+    else this.connection.languages.diagnostics.refresh();
   }
 }
