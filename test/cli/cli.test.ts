@@ -73,6 +73,17 @@ describe('nft-offload check (human output)', () => {
     expect(r.stdout).toMatch(/^<stdin>:3:25: error SYN001: /);
   });
 
+  it('findings inside an included file are reported under that file (include found next to the entry)', () => {
+    const r = run(['check', '--json', `${FIX}/with-include/main.nft`]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.files.map((f: { path: string; diagnostics: { code: string }[] }) => [f.path, f.diagnostics.map((d) => d.code)])).toEqual([
+      [`${FIX}/with-include/main.nft`, []],
+      [`${FIX}/with-include/rules/forward.nft`, [expect.stringMatching(/^SEM\d{3}$/)]],
+    ]);
+    expect(j.files[1].diagnostics[0].range.start).toEqual({ line: 4, character: 22 });
+  });
+
   it('bundled example examples/home-router.nft (README quick start)', async () => {
     const r = run(['check', 'examples/home-router.nft']);
     expect(r.stderr).toBe('');
@@ -117,7 +128,10 @@ describe('exit status 2: usage and I/O problems', () => {
     expect(badOpt.stderr.split('\n')[0]).toBe('nft-offload: unknown option --frobnicate');
     expect(run([]).code).toBe(2);
     expect(run(['frobnicate']).stderr.split('\n')[0]).toBe('nft-offload: unknown command "frobnicate"');
-    expect(run(['explain', 'OFF007'])).toMatchObject({ code: 2, stderr: 'nft-offload: explain is not implemented yet\n' });
+    const explain = run(['explain']);
+    expect(explain.code).toBe(2);
+    expect(explain.stderr).toContain('usage: nft-offload explain FILE');
+    expect(run(['lsp'])).toMatchObject({ code: 2, stderr: 'usage: nft-offload lsp --stdio\n' });
   });
 
   it('--help and --version exit 0', () => {
@@ -128,6 +142,35 @@ describe('exit status 2: usage and I/O problems', () => {
     const version = run(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^nft-offload \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('other commands are dispatched', () => {
+  it('explain FILE --flow: the offload trace (exit 0)', () => {
+    const r = run(['explain', 'examples/home-router.nft', '--flow', 'family=ip l4proto=tcp iif=lan0 oif=wan0 saddr=192.168.1.20 daddr=192.0.2.1 sport=40000 dport=443']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^flow family=ip l4proto=tcp/);
+  });
+
+  it('lsp --stdio: answers initialize, ends on shutdown + exit', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: ROOT });
+    const send = (m: object) => {
+      const s = JSON.stringify({ jsonrpc: '2.0', ...m });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`);
+    };
+    let out = '';
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const initialized = new Promise<void>((done) => child.stdout.on('data', (d) => {
+      out += d;
+      if (/"id":1,"result"/.test(out)) done();
+    }));
+    send({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    await initialized;
+    expect(out).toContain('"capabilities"');
+    send({ id: 2, method: 'shutdown' });
+    send({ method: 'exit' });
+    expect(await exited).toBe(0);
   });
 });
 

@@ -38,7 +38,8 @@ export function renderFindings(model: SemanticModel, base: string): string {
   const lines: string[] = [];
   for (const f of model.findings) {
     const where = f.file === model.entry ? p.range(f.file, f.span) : p.at(f.file, f.span);
-    lines.push(`${where} ${f.code} ${f.severity} ${NAME_BY_CODE.get(f.code) ?? '?'}: ${f.message}`);
+    const message = f.message.split(base + '/').join('');
+    lines.push(`${where} ${f.code} ${f.severity} ${NAME_BY_CODE.get(f.code) ?? '?'}: ${message}`);
     for (const r of f.related ?? []) lines.push(`    related ${p.at(r.location.file, r.location.span)}: ${r.message}`);
   }
   return lines.join('\n') + '\n';

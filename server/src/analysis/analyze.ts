@@ -2,6 +2,7 @@ import type { Finding } from '../core/finding';
 import { parseRuleset, type ParseResult } from '../syntax/parse';
 import { buildRulesetModel, type IncludeResolver, type SemanticModel } from '../semantics';
 import { createFsIncludeResolver } from '../workspace/include-resolver';
+import { findOffloadBlockers } from '../offload';
 import { ANALYSIS_RULES } from './codes';
 
 export interface AnalyzeOptions {
@@ -74,7 +75,8 @@ export function analyzeFile(path: string, text: string, options: AnalyzeOptions 
     });
   }
 
-  // TODO(offload): add(findOffloadBlockers(result.model)) once server/src/offload/index.ts exports it.
+  const model = result.model;
+  if (model) guarded('offload analysis', path, add, () => add(findOffloadBlockers(model)));
 
   for (const f of files.values()) f.findings = dedupe(f.findings).sort(byPosition);
   return result;

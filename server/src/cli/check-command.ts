@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyzeFile } from '../analysis';
 import type { Finding } from '../core';
 import { runNftCheck } from '../nft';
@@ -107,7 +107,10 @@ export async function runCheckCommand(argv: string[], io: CheckIo): Promise<numb
     }
     const path = file === '-' ? '<stdin>' : resolve(io.cwd, file);
     typed.set(path, file === '-' ? '<stdin>' : file);
-    const result = analyzeFile(path, text, { includePaths: args.includePaths.map((d) => resolve(io.cwd, d)) });
+    // Same include search as --nft: the -I directories, then the file's own directory
+    // (run-nft-check.ts passes it to nft too), then /etc.
+    const includePaths = [...args.includePaths.map((d) => resolve(io.cwd, d)), file === '-' ? io.cwd : dirname(path)];
+    const result = analyzeFile(path, text, { includePaths });
     const knownTexts = new Map<string, string>();
     for (const f of result.files.values()) {
       knownTexts.set(f.path, f.text);

@@ -1,6 +1,5 @@
 import { version } from '../../../package.json';
 import { CHECK_USAGE, runCheckCommand, type CheckIo } from './check-command';
-import { runRemoteCommand } from './remote-command';
 
 export type CliIo = CheckIo;
 
@@ -9,7 +8,7 @@ export const USAGE =
   '\n' +
   'commands:\n' +
   '  check [--json] [--nft] FILE...   check rulesets: syntax, references, flow offload\n' +
-  '  explain CODE                     explain a finding code (not implemented yet)\n' +
+  '  explain FILE --flow SPEC         walk one flow through the ruleset: fast path or not, and why\n' +
   '  lsp --stdio                      run the language server over stdio\n' +
   '  remote <check|apply|pull|diff|flows> ssh://user@host[:port] [FILE]   work on a router over SSH\n' +
   '\n' +
@@ -39,16 +38,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       return runCheckCommand(rest, io);
-    case 'explain':
-      io.stderr('nft-offload: explain is not implemented yet\n');
-      return 2;
-    case 'lsp':
-      // TODO(lsp): call startServer() from server/src/lsp/server.ts once it exists
-      // (`nft-offload lsp --stdio`); until then this stub keeps the command name reserved.
-      io.stderr('nft-offload: lsp is not implemented yet\n');
-      return 2;
-    case 'remote':
+    // NOTE: the other commands are imported on demand (esbuild keeps them lazy in the bundle),
+    // so `check` does not pay for ssh2 or the language server at start-up.
+    case 'explain': {
+      const { runExplainCommand } = await import('./explain-command');
+      return runExplainCommand(rest, io);
+    }
+    case 'lsp': {
+      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
+        io.stderr('usage: nft-offload lsp --stdio\n');
+        return 2;
+      }
+      const { startServer } = await import('../lsp/server');
+      startServer();
+      // The connection keeps the process alive and ends it when the client says `exit`.
+      return new Promise<number>(() => {});
+    }
+    case 'remote': {
+      const { runRemoteCommand } = await import('./remote-command');
       return runRemoteCommand(rest, io);
+    }
     default:
       io.stderr(`nft-offload: unknown command ${JSON.stringify(cmd)}\n${USAGE}`);
       return 2;

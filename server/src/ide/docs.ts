@@ -43,6 +43,17 @@ export const KEYWORD_DOCS: Record<string, Doc> = {
   size: d('Maximum number of elements in a set or map.', 'size 65535'),
   comment: d('A comment string kept in the kernel with the object or rule. Must be last in a rule.', 'accept comment "ssh"'),
   'auto-merge': d('Merges adjacent and overlapping intervals of an interval set.', 'auto-merge'),
+  // Hooks and chain types
+  prerouting: d('Hook: every incoming packet, before the routing decision (dstnat runs here).', 'type nat hook prerouting priority dstnat'),
+  input: d('Hook: packets addressed to this machine, after routing.', 'type filter hook input priority filter'),
+  forward: d('Hook: packets routed through this machine. Flowtable fast-path flows skip it after `flow add`.', 'type filter hook forward priority filter'),
+  output: d('Hook: packets sent by local processes.', 'type filter hook output priority filter'),
+  postrouting: d('Hook: every outgoing packet, after routing (srcnat/masquerade run here).', 'type nat hook postrouting priority srcnat'),
+  ingress: d('Hook: netdev (or inet) ingress, right after the driver; flowtables hook here.', 'type filter hook ingress device eth0 priority 0'),
+  egress: d('Hook: netdev egress, just before the driver.', 'type filter hook egress device eth0 priority 0'),
+  filter: d('Chain type `filter` (any hook), or the priority name `filter` (0).', 'type filter hook input priority filter'),
+  nat: d('Chain type `nat`: sees the first packet of each connection, for snat/dnat/masquerade/redirect.', 'type nat hook postrouting priority srcnat'),
+  route: d('Chain type `route` (output hook): re-routes the packet if a mark or address changed.', 'type route hook output priority mangle'),
   // Verdicts
   accept: d('Verdict: stop evaluating this base chain and let the packet continue (later hooks and chains still see it).', 'tcp dport 22 accept'),
   drop: d('Verdict: discard the packet silently; nothing later sees it.', 'ip saddr @blocklist drop'),

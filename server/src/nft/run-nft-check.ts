@@ -8,7 +8,7 @@ import { mapNftErrors, parseNftErrors, type NftSourceFile } from './nft-errors';
 export interface NftCheckOptions {
   /** The nft binary: a path, or a bare name looked up on PATH. Default `nft`. */
   nftPath?: string;
-  /** Extra `-I` directories, searched after the checked file's own directory. */
+  /** `-I` directories, searched before the checked file's own directory (which is always added). */
   includeDirs?: string[];
   /**
    * Texts we already hold, by absolute path (the editor's unsaved buffers, the files the analysis
@@ -35,9 +35,10 @@ const MAX_STDERR = 4 << 20;
 
 /**
  * Runs `nft -c -f -` on one ruleset: argument array, no shell, the text on stdin, nothing
- * committed. `-I <dir of file>` is passed because nft reads `-f -` as `/dev/stdin`, and
- * nft 1.0.6 looks up relative `include` names in its include path only (never next to the file),
- * so without it `include "rules/x.nft"` would fail where `nft -I /etc/nftables -f main.nft` works.
+ * committed. `-I <dir of file>` is passed (after the caller's directories) because nft reads
+ * `-f -` as `/dev/stdin`, and nft 1.0.6 looks up relative `include` names only in its include
+ * path (measured: `/etc` first, then each `-I` in order), never next to the including file.
+ * The CLI gives the analysis the same directories, so both resolve includes alike.
  * Needs CAP_NET_ADMIN: as root, or inside a network namespace (`unshare -n` / `ip netns exec`).
  * Never rejects: a missing or refused nft gives `status: 'unavailable'` and a note.
  */
@@ -45,7 +46,7 @@ export function runNftCheck(file: NftSourceFile, opts: NftCheckOptions = {}): Pr
   const nft = opts.nftPath || 'nft';
   const entryPath = file.path ? resolvePath(file.path) : '';
   const args = ['-c'];
-  const dirs = [...(entryPath ? [dirname(entryPath)] : []), ...(opts.includeDirs ?? [])];
+  const dirs = [...(opts.includeDirs ?? []), ...(entryPath ? [dirname(entryPath)] : [])];
   for (const d of dirs) args.push('-I', resolvePath(d));
   args.push('-f', '-');
   const cwd = entryPath ? dirname(entryPath) : undefined;

@@ -111,19 +111,32 @@ function firstEligible(flow: FlowSpec): number {
 
 export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction {
   const base = simulate(model, flow, new Map());
-  // Enumerate the open facts (bounded) to see whether they could change the verdict.
-  const keys = [...base.facts.open.keys()].slice(0, 5);
+  // Explore the open facts (bounded): each run may discover new ones behind a fact assumed to match,
+  // e.g. `iifname @a oifname @b` only reveals the second fact once the first one matches.
   const alternatives: { verdict: FlowVerdict; assume: string[] }[] = [];
-  for (let mask = 1; mask < 1 << keys.length; mask++) {
-    const fixed = new Map(keys.map((k, i) => [k, (mask & (1 << i)) !== 0] as const));
+  const descriptions = new Map(base.facts.open);
+  const queue: Map<string, boolean>[] = [...base.facts.open.keys()].map((k) => new Map([[k, true]]));
+  const seen = new Set(queue.map((m) => [...m.keys()].sort().join('|')));
+  for (let runs = 0; queue.length && runs < 32; runs++) {
+    const fixed = queue.shift()!;
     const o = simulate(model, flow, fixed);
+    for (const [k, d] of o.facts.open) descriptions.set(k, d);
     if (o.verdict !== base.verdict && !alternatives.some((a) => a.verdict === o.verdict))
-      alternatives.push({ verdict: o.verdict, assume: keys.filter((_, i) => mask & (1 << i)).map((k) => base.facts.open.get(k)!) });
+      alternatives.push({ verdict: o.verdict, assume: [...fixed.keys()].map((k) => descriptions.get(k) ?? k) });
+    for (const k of o.facts.open.keys()) {
+      if (fixed.has(k)) continue;
+      const next = new Map(fixed).set(k, true);
+      const id = [...next.keys()].sort().join('|');
+      if (!seen.has(id)) {
+        seen.add(id);
+        queue.push(next);
+      }
+    }
   }
   const reasons = explainOutcome(model, flow, base);
   if (alternatives.length) {
     const first = reasons[0]?.span ?? { start: 0, end: 0 };
-    reasons.push(reason('openFacts', `The verdict assumes that these open facts do not hold: ${[...base.facts.open.values()].slice(0, 5).join('; ')}. ${alternatives.map((a) => `If ${a.assume.join(' and ')} held, the flow would be ${a.verdict}.`).join(' ')}`, reasons[0]?.file ?? '', first));
+    reasons.push(reason('openFacts', `The verdict assumes that these open facts do not hold: ${[...descriptions.values()].slice(0, 5).join('; ')}. ${alternatives.map((a) => `If ${a.assume.join(' and ')} held, the flow would be ${a.verdict}.`).join(' ')}`, reasons[0]?.file ?? '', first));
   }
   // UDP timing (offload.md §7): state what the other timing would do.
   if (flow.l4proto === 17) {
@@ -194,7 +207,9 @@ function explainOutcome(model: RulesetModel, flow: FlowSpec, o: Outcome): Findin
     return out;
   }
   // Not offloaded: say why.
+  const helperSet = o.events.find((e): e is Extract<WalkEvent, { kind: 'helper-set' }> => e.kind === 'helper-set');
   for (const e of o.events) {
+    if (e.kind === 'ineligible' && e.why === 'helper' && helperSet) continue; // reported at the rule that sets it
     if (e.kind === 'blocked' && e.packet >= eligibleFrom && ELIGIBLE_PROTOS.includes(flow.l4proto)) {
       push(reason('flowAddAfterAccept', `\`${e.rule.text}\` (${e.verdict}) ends ${e.rule.chain} for the ${label(e.packet)} before \`${e.flowAdds[0].text}\`, so the flow is never offloaded.`, e.rule.file, e.rule.span, e.flowAdds.map((f) => ({ location: { file: f.file, span: f.span }, message: 'flow add never reached' }))));
     }
@@ -204,7 +219,7 @@ function explainOutcome(model: RulesetModel, flow: FlowSpec, o: Outcome): Findin
     if (e.kind === 'ineligible') {
       const msg: Partial<Record<typeof e.why, [keyof typeof OFFLOAD_RULES, string]>> = {
         proto: ['unsupportedProtocol', `\`${e.rule.text}\` is reached, but the kernel offloads only TCP, UDP and GRE; ${protoText(flow.l4proto)} stays on the slow path.`],
-        helper: ['helper', `The connection has the conntrack helper \`${o.events.length && flow.helper ? flow.helper : 'set by a rule'}\`; \`flow add\` refuses connections with a helper.`],
+        helper: ['helper', `The connection has the conntrack helper \`${flow.helper ?? '?'}\`; \`flow add\` refuses connections with a helper.`],
         seqadj: ['helper', 'The connection needs sequence adjustment (synproxy or a payload-mangling NAT helper); `flow add` refuses it.'],
         untracked: ['notrack', `The packets are untracked (\`notrack\`), so \`${e.rule.text}\` finds no conntrack entry to offload.`],
         ipsec: ['ipsec', 'The packets were decrypted by IPsec (they carry a secpath); `flow add` never offloads them.'],
@@ -215,7 +230,6 @@ function explainOutcome(model: RulesetModel, flow: FlowSpec, o: Outcome): Findin
       if (m) push(reason(m[0], m[1], e.rule.file, e.rule.span));
     }
   }
-  const helperSet = o.events.find((e): e is Extract<WalkEvent, { kind: 'helper-set' }> => e.kind === 'helper-set');
   if (helperSet) push(reason('helper', `\`${helperSet.rule.text}\` gives this connection a conntrack helper; \`flow add\` refuses connections with a helper, so it stays slow.`, helperSet.rule.file, helperSet.rule.span));
   const nt = o.events.find((e): e is Extract<WalkEvent, { kind: 'notrack' }> => e.kind === 'notrack' && e.packet >= eligibleFrom);
   if (nt) push(reason('notrack', `\`${nt.rule.text}\` leaves the packets untracked; without a conntrack entry nothing is offloaded.`, nt.rule.file, nt.rule.span));

@@ -1,7 +1,8 @@
 import type * as A from '../syntax/ast';
 import type { Finding, RelatedInfo } from '../core/finding';
 import type { Span } from '../core/span';
-import { parseRuleset, type ParseResult } from '../syntax/parse';
+import type { ParseResult } from '../syntax/parse';
+import { parseInContext, type IncludeContext } from './parse-in-context';
 import type {
   ChainModel,
   DefineDecl,
@@ -27,6 +28,8 @@ export interface ParsedFile {
   path: string;
   text: string;
   parse: ParseResult;
+  /** Where the file was included: its text holds top-level items, table items or rules. */
+  context: IncludeContext;
 }
 
 export type SemanticModel = RulesetModel & {
@@ -156,9 +159,10 @@ class Walker {
   // ------------------------------------------------ files and includes
 
   walkFile(path: string, text: string, includedAt: Span | undefined, ctx: Ctx): void {
+    const context: IncludeContext = ctx.chain ? 'chain' : ctx.table ? 'table' : 'top';
     let pf = this.st.files.get(path);
-    if (!pf) {
-      pf = { path, text, parse: parseRuleset(text) };
+    if (!pf || pf.context !== context) {
+      pf = { path, text, parse: parseInContext(text, context), context };
       this.st.files.set(path, pf);
     }
     this.scopes.enterFile({ path, textLength: text.length, includedAt });
@@ -414,6 +418,11 @@ class Walker {
   }
 
   chain(d: A.ChainDecl, ctx: Ctx): void {
+    if (!d.name && !d.table && ctx.chain) {
+      // The rules of a file included inside a chain block (see parse-in-context.ts).
+      this.chainBody(d.body, ctx.chain, ctx);
+      return;
+    }
     const t = d.table ? this.tableRef(d.table, ctx) : ctx.table;
     const name = d.name?.text;
     if (!t || !name) return;
@@ -433,8 +442,15 @@ class Walker {
     addDeclaration(this.st.symbol('chain', t.key, name), loc, { file: ctx.file, span: d.span });
     if (!d.body) return;
     this.scopes.pushScope(`${t.key} ${name}`);
-    const inner: Ctx = { file: ctx.file, table: t, chain: c };
-    for (const item of d.body) {
+    this.chainBody(d.body, c, { file: ctx.file, table: t, chain: c });
+    this.scopes.popScope(d.span.end);
+  }
+
+  chainBody(body: A.ChainItem[] | undefined, c: ChainModel, inner: Ctx): void {
+    const t = c.table;
+    const name = c.name;
+    const ctx = inner;
+    for (const item of body ?? []) {
       if (!item) continue;
       switch (item.kind) {
         case 'ChainHook':
@@ -465,7 +481,6 @@ class Walker {
           break;
       }
     }
-    this.scopes.popScope(d.span.end);
   }
 
   hook(h: A.ChainHookSpec, c: ChainModel, ctx: Ctx): void {
@@ -486,7 +501,7 @@ class Walker {
     if (known && needsDevice(t.family, hook) && !h.device && !h.devices) {
       this.st.report('missingDevice', file, h.hook!.span, `Missing \`device' in this chain definition (${t.family} ${hook} chains are bound to devices)`);
     }
-    const prio = this.priority(h.priority, t.family, hook, file);
+    const prio = this.priority(h.priority, t.family, known ? hook : undefined, file);
     const next = { type, hook, priority: prio.value, priorityText: prio.text, devices: devs.names, loc: { file, span: h.span } };
     if (c.hook) {
       const old = c.hook;

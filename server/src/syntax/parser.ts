@@ -1,4 +1,4 @@
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IRecognitionException, type IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, isRecognitionException, type IRuleConfig, type IToken, type TokenType, type IRecognitionException, type IParserErrorMessageProvider } from 'chevrotain';
 import type { Span } from '../core/span';
 import type * as A from './ast';
 import * as T from './tokens';
@@ -81,6 +81,42 @@ export class NftParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------------ helpers
 
+  /**
+   * Rules do not re-sync on their own: Chevrotain's follow-set re-sync can leave a
+   * block at the first error and misread the rest of the file as top-level commands.
+   * Errors travel up to the nearest block item instead (tryItem), which skips to the
+   * next newline or `;`, as nft's `error stmt_separator` rule does.
+   */
+  protected override RULE<F extends (...args: any[]) => any>(name: string, impl: F, config?: IRuleConfig<ReturnType<F>>) {
+    return super.RULE(name, impl, { resyncEnabled: false, ...config });
+  }
+
+  /** Parses one block item; on a syntax error, records it and skips to the item's end. */
+  private tryItem<R>(parse: () => R): R | undefined {
+    try {
+      return parse();
+    } catch (e) {
+      if (!isRecognitionException(e) || this.RECORDING_PHASE) throw e;
+      (this as unknown as { SAVE_ERROR(e: unknown): void }).SAVE_ERROR(e);
+      this.skipToSeparator();
+      return undefined;
+    }
+  }
+
+  /** Skips to the next newline or `;` at this brace depth, or to the `}` closing it. */
+  private skipToSeparator(): void {
+    const self = this as unknown as { SKIP_TOKEN(): IToken };
+    let depth = 0;
+    for (;;) {
+      const t = this.LA(1).tokenType;
+      if (t === EOF) return;
+      if (depth === 0 && (t === T.Newline || t === T.Semicolon || t === T.RBrace)) return;
+      if (t === T.LBrace) depth++;
+      else if (t === T.RBrace) depth--;
+      self.SKIP_TOKEN();
+    }
+  }
+
   private lastTok(): IToken {
     return this.LA(0);
   }
@@ -156,13 +192,14 @@ export class NftParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------------ top level
 
   public ruleset = this.RULE('ruleset', (): A.Ruleset => {
+    // (the only rule that may re-sync by itself: nothing above it can)
     const items: A.TopItem[] = [];
     this.MANY(() => {
       this.OR([
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
-            const item = this.SUBRULE(this.line);
+            const item = this.tryItem(() => this.SUBRULE(this.line));
             this.ACTION(() => {
               if (item) items.push(item);
               this.requireSeparator(true);
@@ -567,7 +604,7 @@ export class NftParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
-            const it = this.SUBRULE(this.tableItem);
+            const it = this.tryItem(() => this.SUBRULE(this.tableItem));
             this.ACTION(() => {
               if (it) items.push(it);
               this.requireSeparator(false);
@@ -674,7 +711,7 @@ export class NftParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
-            const it = this.SUBRULE(this.chainItem);
+            const it = this.tryItem(() => this.SUBRULE(this.chainItem));
             this.ACTION(() => {
               if (it) items.push(it);
               this.requireSeparator(false);
@@ -839,7 +876,7 @@ export class NftParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
-            const it = this.SUBRULE(this.setItem);
+            const it = this.tryItem(() => this.SUBRULE(this.setItem));
             this.ACTION(() => {
               if (!it) return;
               items.push(it);
@@ -990,7 +1027,7 @@ export class NftParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
-            const it = this.SUBRULE(this.flowtableItem);
+            const it = this.tryItem(() => this.SUBRULE(this.flowtableItem));
             this.ACTION(() => {
               if (!it) return;
               items.push(it);
@@ -1057,7 +1094,7 @@ export class NftParser extends EmbeddedActionsParser {
           { ALT: () => this.SUBRULE(this.commonBlock) },
           {
             ALT: () => {
-              const p = this.SUBRULE(this.objectProperty);
+              const p = this.tryItem(() => this.SUBRULE(this.objectProperty));
               this.ACTION(() => p && items.push(p));
             },
           },
@@ -1245,7 +1282,7 @@ export class NftParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
-            const r = this.SUBRULE(this.rule);
+            const r = this.tryItem(() => this.SUBRULE(this.rule));
             this.ACTION(() => {
               if (r) rules.push(r);
               this.requireSeparator(false);

@@ -1,0 +1,39 @@
+/**
+ * Adapter for the remote `flows` view: turns a live conntrack flow into a FlowSpec and
+ * predicts it. Matches remote/flows.ts `FlowPredictor` structurally; offload does not
+ * import remote (layering). Conntrack does not say which interfaces a flow uses, so
+ * those facts stay open and the answer is `unknown` whenever they would change it.
+ */
+import type { RulesetModel } from '../semantics/model';
+import type { FlowSpec } from './flow-model';
+import { predictFlow } from './predict-flow';
+import { parseIp, protoNumber } from './values';
+
+export interface LiveFlowLike {
+  proto: string;
+  src: string;
+  dst: string;
+  sport?: number;
+  dport?: number;
+}
+
+export interface FlowPredictionLike {
+  verdict: 'fast' | 'slow' | 'dropped' | 'unknown';
+  hardware?: boolean;
+  reasons: { code: string; message: string }[];
+}
+
+export function makeFlowPredictor(model: RulesetModel, interfaces?: { iif?: string; oif?: string }): (flow: LiveFlowLike) => FlowPredictionLike {
+  return (live) => {
+    const ip = parseIp(live.src);
+    const l4proto = protoNumber(live.proto);
+    if (!ip || l4proto === undefined) return { verdict: 'unknown', reasons: [{ code: 'OFF015', message: `cannot read the flow (${live.proto} ${live.src})` }] };
+    const spec: FlowSpec = { family: ip.v6 ? 'ip6' : 'ip', l4proto, saddr: live.src, daddr: live.dst, sport: live.sport, dport: live.dport, ...interfaces };
+    const p = predictFlow(model, spec);
+    return {
+      verdict: p.certain ? p.verdict : 'unknown',
+      hardware: p.hardware,
+      reasons: p.reasons.map((r) => ({ code: r.code, message: r.message })),
+    };
+  };
+}

@@ -1,0 +1,77 @@
+import type { Finding } from '../../core/finding';
+import type * as A from '../../syntax/ast';
+import { OFFLOAD_RULES } from '../codes';
+import { allRules, finding, flowAddOf, INET_FAMILIES, type OffloadRule } from '../offload-context';
+
+/**
+ * OFF006: once a flow is in the flowtable its packets are handled at netdev ingress and never reach
+ * prerouting, forward or postrouting chains (offload.md §1.5 H01-H04, H06; counters measured in §7).
+ * Rules that only match the first packets (`ct state new`, `tcp flags syn`) are not reported.
+ */
+const CONSEQUENCE: Record<string, string> = {
+  counter: 'stops counting once the flow is offloaded (only conntrack accounting continues, and only with the flowtable `counter` flag)',
+  limit: 'no longer limits established traffic of offloaded flows',
+  quota: 'no longer counts or enforces the quota for offloaded flows',
+  log: 'logs no packet of an offloaded flow',
+  meter: 'sees no packet of an offloaded flow, so its per-key limits stop applying',
+  'set-update': 'is no longer refreshed by offloaded packets, so elements with timeouts expire while the flow is active',
+  'mark set': 'is not applied to offloaded packets: tc filters, ip rules and shapers downstream see the mark the packet arrived with',
+  'dscp set': 'is not applied to offloaded packets, so QoS classification by DSCP is lost',
+  'priority set': 'is not applied to offloaded packets',
+  queue: 'sees only the first packets of offloaded flows (userspace DPI loses the rest)',
+};
+
+function kindOf(s: A.Statement): string | undefined {
+  switch (s.kind) {
+    case 'Counter': return 'counter';
+    case 'Limit': return 'limit';
+    case 'Quota': return 'quota';
+    case 'Log': return 'log';
+    case 'SetUpdate': return s.op === 'delete' ? undefined : 'set-update';
+    case 'Generic': return s.keyword === 'meter' ? 'meter' : s.keyword === 'queue' ? 'queue' : undefined;
+    case 'Set': {
+      const p = s.target.path.join(' ');
+      if (p === 'meta mark' || p === 'mark' || p === 'ct mark') return 'mark set';
+      if (p.endsWith('dscp')) return 'dscp set';
+      if (p === 'meta priority' || p === 'priority') return 'priority set';
+      return undefined;
+    }
+    default: return undefined;
+  }
+}
+
+function firstPacketsOnly(r: A.Rule): boolean {
+  return r.statements.some((s) => s.kind === 'Match' && s.left.kind === 'Selector' && ((s.left.path.join(' ') === 'ct state' && !s.op && /^(new|untracked|invalid)$/.test(textOf(s.right))) || (s.left.path.join(' ') === 'tcp flags' && /syn/.test(textOf(s.right)) && !/ack/.test(textOf(s.right)))));
+}
+function textOf(e: A.Expr): string {
+  if (e.kind === 'Word' || e.kind === 'KeywordValue' || e.kind === 'String') return e.text;
+  if (e.kind === 'List') return e.items.map(textOf).join(',');
+  if (e.kind === 'SetLiteral') return e.elements.map((x) => textOf(x.key)).join(',');
+  return '?';
+}
+
+export const bypassedWhenOffloaded: OffloadRule = {
+  info: OFFLOAD_RULES.bypassed,
+  check(ctx) {
+    const rules = [...allRules(ctx.model)];
+    const families = new Set(rules.filter((x) => flowAddOf(x.rule.rule)).map((x) => x.table.family));
+    if (!families.size) return [];
+    const out: Finding[] = [];
+    for (const { table, chain, rule } of rules) {
+      if (!INET_FAMILIES.includes(table.family)) continue;
+      if (chain.hook && !['prerouting', 'forward', 'postrouting'].includes(chain.hook.hook)) continue;
+      if (chain.hook?.type === 'nat') continue; // NAT chains see only the first packet anyway
+      if (firstPacketsOnly(rule.rule)) continue;
+      const fa = rule.rule.statements.findIndex((s) => s.kind === 'FlowOffload');
+      rule.rule.statements.forEach((s, i) => {
+        const k = kindOf(s);
+        if (!k) return;
+        const afterFlowAdd = fa >= 0 && i > fa;
+        out.push(finding(this.info, afterFlowAdd
+          ? `\`${rule.text}\`: statements after \`flow add\` run only for the packet that offloads the flow, so this ${k} ${CONSEQUENCE[k].replace(/^(stops|no longer|logs|sees|is)/, 'effectively $1')}.`
+          : `For offloaded flows this ${k} ${CONSEQUENCE[k]}.`, rule.file, s.span));
+      });
+    }
+    return out;
+  },
+};

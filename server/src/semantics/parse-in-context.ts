@@ -1,0 +1,71 @@
+import type { Span } from '../core/span';
+import type * as A from '../syntax/ast';
+import { parseRuleset, type ParseResult } from '../syntax/parse';
+
+/**
+ * Where an included file's text lands. nft's include is textual: a file included
+ * inside `table t { … }` holds table items (`chain c { … }`), one included inside a
+ * chain holds rules (fw4's `include "/etc/nftables.d/*.nft"` does both). The parser
+ * only reads whole rulesets, so such a file is parsed wrapped in a dummy block and
+ * every offset is shifted back; the dummy block's items become the file's items.
+ */
+export type IncludeContext = 'top' | 'table' | 'chain';
+
+const PREFIX: Record<IncludeContext, string> = {
+  top: '',
+  // Same line as the text's first line, so line numbers do not move.
+  table: 'table ip __include__ { ',
+  chain: 'table ip __include__ { chain __include__ { ',
+};
+const SUFFIX: Record<IncludeContext, string> = { top: '', table: '\n}\n', chain: '\n}\n}\n' };
+
+function shifted(s: Span, delta: number, max: number): Span {
+  const clamp = (n: number) => Math.max(0, Math.min(max, n - delta));
+  return { start: clamp(s.start), end: clamp(s.end) };
+}
+
+function shiftAll(node: unknown, delta: number, max: number, seen: Set<object>): void {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const x of node) shiftAll(x, delta, max, seen);
+    return;
+  }
+  const o = node as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    const v = o[key];
+    if ((key === 'span' || key === 'keySpan') && v && typeof v === 'object') o[key] = shifted(v as Span, delta, max);
+    else if (key === 'pathSpans' && Array.isArray(v)) o[key] = v.map((s: Span) => shifted(s, delta, max));
+    else if (v && typeof v === 'object') shiftAll(v, delta, max, seen);
+  }
+}
+
+export function parseInContext(text: string, context: IncludeContext): ParseResult {
+  if (context === 'top') return parseRuleset(text);
+  const prefix = PREFIX[context];
+  const r = parseRuleset(prefix + text + SUFFIX[context]);
+  const delta = prefix.length;
+  const max = text.length;
+  const table = r.ast.items.find((i): i is A.TableDecl => i.kind === 'Table');
+  let items: A.TopItem[] = [];
+  if (table?.body) {
+    if (context === 'table') items = table.body as A.TopItem[];
+    else {
+      const chain = table.body.find((i): i is A.ChainDecl => i.kind === 'Chain');
+      // Rules are not top items; keep them in a headless chain the walker unwraps.
+      if (chain) items = [{ ...chain, name: undefined } as A.ChainDecl];
+    }
+  }
+  const ast: A.Ruleset = { kind: 'Ruleset', items, comments: r.ast.comments, span: { start: 0, end: text.length } };
+  const seen = new Set<object>();
+  shiftAll(items, delta, max, seen);
+  shiftAll(ast.comments, delta, max, seen);
+  shiftAll(r.comments, delta, max, seen);
+  for (const f of r.findings) f.span = shifted(f.span, delta, max);
+  const tokens = r.tokens.filter((t) => t.startOffset >= delta && t.startOffset < delta + text.length);
+  for (const t of tokens) {
+    t.startOffset -= delta;
+    if (t.endOffset !== undefined) t.endOffset -= delta;
+  }
+  return { ast, tokens, comments: r.comments, findings: r.findings };
+}

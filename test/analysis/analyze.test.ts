@@ -1,0 +1,42 @@
+// analyzeFile is the pipeline the CLI and the LSP share: real parser, real semantics, and an
+// in-memory include resolver (the semantics layer's own injection point; no file system here).
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../../server/src/analysis';
+import type { IncludeResolver } from '../../server/src/semantics';
+
+const memory = (files: Record<string, string>): IncludeResolver => ({
+  resolve: (_from, pattern) => {
+    const path = `/mem/${pattern}`;
+    return path in files ? { files: [{ path, text: files[path] }] } : { error: `File not found: ${pattern}` };
+  },
+});
+
+const summary = (r: ReturnType<typeof analyzeFile>) =>
+  [...r.files.values()].map((f) => [f.path, f.findings.map((x) => `${x.code} ${f.text.slice(x.span.start, x.span.end)}`)]);
+
+describe('analyzeFile', () => {
+  it('reports findings of included files under their own path, entry first', () => {
+    const r = analyzeFile('/mem/main.nft', 'include "inc.nft"\ntable ip t {\n\tchain c {\n\t\tjump\n\t}\n}\n', {
+      resolver: memory({ '/mem/inc.nft': 'table ip u {\n\tchain c {\n\t\tjump nowhere\n\t}\n}\n' }),
+    });
+    expect(summary(r)).toEqual([
+      ['/mem/main.nft', [expect.stringMatching(/^SYN001 /)]],
+      ['/mem/inc.nft', [expect.stringMatching(/^SEM\d{3} nowhere$/)]],
+    ]);
+    expect(r.model?.files.size).toBe(2);
+    expect(r.parse?.ast.kind).toBe('Ruleset');
+    for (const f of r.files.values()) for (const x of f.findings) expect(x.file).toBe(f.path);
+  });
+
+  it('a resolver that throws does not escape: the file is still checked', () => {
+    const throwing: IncludeResolver = {
+      resolve: () => {
+        throw new Error('boom');
+      },
+    };
+    const r = analyzeFile('/mem/main.nft', 'include "x.nft"\ntable ip t {\n\tchain c {\n\t\tjump\n\t}\n}\n', { resolver: throwing });
+    const codes = r.files.get('/mem/main.nft')!.findings.map((f) => f.code);
+    expect(codes).toContain('SYN001');
+    expect(r.files.get('/mem/main.nft')!.findings.some((f) => /internal error/.test(f.message) && /boom/.test(f.message))).toBe(true);
+  });
+});
