@@ -81,7 +81,7 @@ describe('nft-offload check (human output)', () => {
       [`${FIX}/with-include/main.nft`, []],
       [`${FIX}/with-include/rules/forward.nft`, [expect.stringMatching(/^SEM\d{3}$/)]],
     ]);
-    expect(j.files[1].diagnostics[0].range.start).toEqual({ line: 4, character: 22 });
+    expect(j.files[1].diagnostics[0].range.start).toEqual({ line: 3, character: 22 });
   });
 
   it('bundled example examples/home-router.nft (README quick start)', async () => {
@@ -188,8 +188,8 @@ describe('nft-offload check --nft (the real nft -c)', () => {
         code: 'NFT001',
         severity: 'error',
         message: 'Could not process rule: No such file or directory',
-        // `jump lan_to_wan`: nft underlines the chain name (1-based 23-32 → 0-based 22..32).
-        range: { start: { line: 4, character: 22 }, end: { line: 4, character: 32 } },
+        // `jump lan_to_wan`: nft underlines the chain name (line 4, 1-based 23-32 → 0-based 22..32).
+        range: { start: { line: 3, character: 22 }, end: { line: 3, character: 32 } },
         source: 'nft',
         codeDescription: { href: expect.stringContaining('NFT001') },
         related: [{ path: `${FIX}/with-include/main.nft`, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 27 } }, message: 'included from here' }],

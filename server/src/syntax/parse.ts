@@ -98,6 +98,14 @@ export function parseRuleset(text: string): ParseResult {
     seen.add(e.span.start);
     findings.push({ code: rule.code, severity: 'error', message: e.message, file: '', span: e.span });
   }
+  // Tokens Chevrotain makes up during recovery (and EOF) have no offsets: such a
+  // finding points at the end of the text instead.
+  for (const f of findings) {
+    if (!Number.isFinite(f.span.start) || !Number.isFinite(f.span.end)) {
+      const at = Number.isFinite(f.span.start) ? Math.min(f.span.start, text.length) : text.length;
+      (f as { span: Span }).span = { start: at, end: Math.max(at, Number.isFinite(f.span.end) ? Math.min(f.span.end, text.length) : at) };
+    }
+  }
   findings.sort((a, b) => a.span.start - b.span.start);
   return { ast, tokens: allTokens, comments, findings };
 }

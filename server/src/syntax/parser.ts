@@ -96,7 +96,7 @@ export class NftParser extends EmbeddedActionsParser {
     try {
       return parse();
     } catch (e) {
-      if (!isRecognitionException(e) || this.RECORDING_PHASE) throw e;
+      if (!isRecognitionException(e as Error) || this.RECORDING_PHASE) throw e;
       (this as unknown as { SAVE_ERROR(e: unknown): void }).SAVE_ERROR(e);
       this.skipToSeparator();
       return undefined;
@@ -600,7 +600,7 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.TableItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      this.OR([
+      this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
@@ -611,7 +611,8 @@ export class NftParser extends EmbeddedActionsParser {
             });
           },
         },
-      ]);
+        { ALT: () => this.SUBRULE(this.unexpectedToken) },
+      ] });
     });
     this.CONSUME(T.RBrace);
     return items;
@@ -673,6 +674,15 @@ export class NftParser extends EmbeddedActionsParser {
     ]);
   });
 
+  /** A token that cannot start a block item: reported, then skipped to the item's end. */
+  private unexpectedToken = this.RULE('unexpectedToken', () => {
+    const t = this.CONSUME(T.NotCloser);
+    this.ACTION(() => {
+      this.err(`syntax error, unexpected ${describeToken(t)}`, tokSpan(t));
+      this.skipToSeparator();
+    });
+  });
+
   private commentProp = this.RULE('commentProp', (): A.PropertySpec => {
     const k = this.CONSUME(kw('comment'));
     const s = this.CONSUME(T.QuotedString);
@@ -707,7 +717,7 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.ChainItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      this.OR([
+      this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
@@ -718,7 +728,8 @@ export class NftParser extends EmbeddedActionsParser {
             });
           },
         },
-      ]);
+        { ALT: () => this.SUBRULE(this.unexpectedToken) },
+      ] });
     });
     this.CONSUME(T.RBrace);
     return items;
@@ -872,7 +883,7 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.SetItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      this.OR([
+      this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
@@ -886,7 +897,8 @@ export class NftParser extends EmbeddedActionsParser {
             });
           },
         },
-      ]);
+        { ALT: () => this.SUBRULE(this.unexpectedToken) },
+      ] });
     });
     this.CONSUME(T.RBrace);
     return items;
@@ -1023,7 +1035,7 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.FlowtableItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      this.OR([
+      this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
         {
           ALT: () => {
@@ -1036,7 +1048,8 @@ export class NftParser extends EmbeddedActionsParser {
             });
           },
         },
-      ]);
+        { ALT: () => this.SUBRULE(this.unexpectedToken) },
+      ] });
     });
     this.CONSUME(T.RBrace);
     return items;
