@@ -13,6 +13,11 @@ export interface AnalyzeOptions {
    * `includePaths`; the LSP may pass one that prefers unsaved editor buffers.
    */
   resolver?: IncludeResolver;
+  /**
+   * Keep each parse's token vector (the LSP needs it for semantic tokens and formatting).
+   * The CLI passes false: on big rulesets the tokens are the largest thing in memory.
+   */
+  keepTokens?: boolean;
 }
 
 export interface AnalyzedFile {
@@ -79,6 +84,10 @@ export function analyzeFile(path: string, text: string, options: AnalyzeOptions 
   if (model) guarded('offload analysis', path, add, () => add(findOffloadBlockers(model)));
 
   for (const f of files.values()) f.findings = dedupe(f.findings).sort(byPosition);
+  if (options.keepTokens === false) {
+    if (result.parse) result.parse.tokens = [];
+    for (const f of result.model?.files.values() ?? []) f.parse.tokens = [];
+  }
   return result;
 }
 

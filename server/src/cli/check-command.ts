@@ -110,7 +110,7 @@ export async function runCheckCommand(argv: string[], io: CheckIo): Promise<numb
     // Same include search as --nft: the -I directories, then the file's own directory
     // (run-nft-check.ts passes it to nft too), then /etc.
     const includePaths = [...args.includePaths.map((d) => resolve(io.cwd, d)), file === '-' ? io.cwd : dirname(path)];
-    const result = analyzeFile(path, text, { includePaths });
+    const result = analyzeFile(path, text, { includePaths, keepTokens: false });
     const knownTexts = new Map<string, string>();
     for (const f of result.files.values()) {
       knownTexts.set(f.path, f.text);

@@ -254,10 +254,8 @@ function tok(type: TokenType, image: string, start: number, end: number): IToken
     image,
     startOffset: start,
     endOffset: end - 1,
-    startLine: NaN,
-    startColumn: NaN,
-    endLine: NaN,
-    endColumn: NaN,
+    // No line/column fields: positions come from offsets (core/line-index.ts), and
+    // four fewer fields per token matter with hundreds of thousands of tokens.
     tokenType: type,
     tokenTypeIdx: type.tokenTypeIdx!,
   };
@@ -429,7 +427,7 @@ function scanElementBlock(text: string, open: number): { end: number; elements: 
       key = op === C.SLASH ? { kind: 'Prefix', base: a, length: b, span } : { kind: 'Range', from: a, to: b, span };
       skipBlanks();
     }
-    elements.push({ key, options: [], span: key.span });
+    elements.push({ key, span: key.span });
     const sep = text.charCodeAt(pos);
     if (sep === C.COMMA) {
       pos++;

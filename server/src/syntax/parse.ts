@@ -98,6 +98,11 @@ export function parseRuleset(text: string): ParseResult {
     seen.add(e.span.start);
     findings.push({ code: rule.code, severity: 'error', message: e.message, file: '', span: e.span });
   }
+  // The shared parser would otherwise keep this file's tokens alive until the next
+  // parse. (Setting `input` also clears `p.errors`, so this comes after reading them.)
+  p.input = [];
+  p.customErrors = [];
+
   // Tokens Chevrotain makes up during recovery (and EOF) have no offsets: such a
   // finding points at the end of the text instead.
   for (const f of findings) {

@@ -2608,7 +2608,7 @@ export class NftParser extends EmbeddedActionsParser {
         len = 3;
       } else return;
       for (let i = 0; i < len + 1; i++) self.SKIP_TOKEN(); // the element and its comma
-      out.push({ key, options: [], span: key.span });
+      out.push({ key, span: key.span });
       // At most one newline after a comma (nft-grammar.md §4.3).
       if (this.LA(1).tokenType === T.Newline) {
         self.SKIP_TOKEN();
@@ -2649,7 +2649,9 @@ export class NftParser extends EmbeddedActionsParser {
       ] });
       this.MANY(() => {
         const o = this.SUBRULE(this.elementOption);
-        this.ACTION(() => el?.options?.push(o));
+        this.ACTION(() => {
+          if (el) (el.options ??= []).push(o);
+        });
       });
     });
     return this.ACTION(() => ({ ...(el ?? { key: { kind: 'Error' as const, span: this.spanFrom(start) } }), value, span: this.spanFrom(start) }));
