@@ -91,22 +91,40 @@ export class NftParser extends EmbeddedActionsParser {
     return super.RULE(name, impl, { resyncEnabled: false, ...config });
   }
 
+  /**
+   * No single-token insertion: pretending a missing `}` was there closes the wrong block
+   * and misreads the rest of the file. The item-level skip in tryItem does better.
+   */
+  canRecoverWithSingleTokenInsertion(): boolean {
+    return false;
+  }
+
   /** Parses one block item; on a syntax error, records it and skips to the item's end. */
   private tryItem<R>(parse: () => R): R | undefined {
+    const self = this as unknown as { currIdx: number; SAVE_ERROR(e: unknown): void };
+    const startIdx = self.currIdx;
     try {
       return parse();
     } catch (e) {
       if (!isRecognitionException(e as Error) || this.RECORDING_PHASE) throw e;
-      (this as unknown as { SAVE_ERROR(e: unknown): void }).SAVE_ERROR(e);
-      this.skipToSeparator();
+      self.SAVE_ERROR(e);
+      // Braces the failed item opened and did not close yet must be skipped too,
+      // or their `}` would end the enclosing block.
+      const input = this.input;
+      let open = 0;
+      for (let i = startIdx + 1; i <= self.currIdx && i < input.length; i++) {
+        if (input[i].tokenType === T.LBrace) open++;
+        else if (input[i].tokenType === T.RBrace) open--;
+      }
+      this.skipToSeparator(Math.max(0, open));
       return undefined;
     }
   }
 
   /** Skips to the next newline or `;` at this brace depth, or to the `}` closing it. */
-  private skipToSeparator(): void {
+  private skipToSeparator(openBraces = 0): void {
     const self = this as unknown as { SKIP_TOKEN(): IToken };
-    let depth = 0;
+    let depth = openBraces;
     for (;;) {
       const t = this.LA(1).tokenType;
       if (t === EOF) return;
@@ -2006,9 +2024,8 @@ export class NftParser extends EmbeddedActionsParser {
     const w = this.CONSUME(T.Word);
     const n = this.OR([{ ALT: () => this.CONSUME1(T.AnyWord) }, { ALT: () => this.CONSUME(T.QuotedString) }]);
     this.ACTION(() => {
-      void w;
-      void n;
-      this.err('unsupported xtables compat expression, use iptables-nft with this ruleset', this.spanFrom(start));
+      // nft refuses the name after `xt match|target` (the token it points at).
+      this.err(`unsupported xtables compat expression \`xt ${w.image} ${n.image}\`: load this ruleset with iptables-nft`, tokSpan(n));
     });
     return { kind: 'Generic', keyword: 'xt', args: [], words: [], span: this.spanFrom(start) };
   });
@@ -2019,7 +2036,50 @@ export class NftParser extends EmbeddedActionsParser {
    */
   private exprStmt = this.RULE('exprStmt', (): A.Statement => {
     const start = this.LA(1);
-    const left = this.SUBRULE(this.lhsExpr);
+    let constantLeft = false;
+    const left = this.OR1([
+      { ALT: () => this.SUBRULE(this.lhsExpr) },
+      {
+        // nft's grammar lets a match start with a constant (`saddr @s`, `fullcone …`) and
+        // refuses it only in evaluation; parsing it keeps our error where nft puts it.
+        ALT: () => {
+          const e = this.SUBRULE(this.constantLhs);
+          constantLeft = true;
+          return e;
+        },
+      },
+    ]);
+    const stmt = this.SUBRULE(this.exprStmtTail, { ARGS: [left, start] });
+    this.ACTION(() => {
+      if (!constantLeft) return;
+      const head = left.kind === 'Concat' ? left.parts[0] : left;
+      const text = head && 'text' in head ? String(head.text) : 'this';
+      this.err(`'${text}' is a constant, not a selector: a match needs something like \`ip saddr\` on its left side`, head?.span ?? left.span);
+    });
+    return stmt;
+  });
+
+  /** A constant at the start of a match, possibly concatenated with selectors. */
+  private constantLhs = this.RULE('constantLhs', (): A.Expr => {
+    const start = this.LA(1);
+    const parts: A.Expr[] = [];
+    const first = this.SUBRULE(this.literal);
+    this.ACTION(() => parts.push(first));
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      const e = this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsBinop) },
+          { ALT: () => this.SUBRULE(this.rhsRange) },
+        ],
+      });
+      this.ACTION(() => parts.push(e));
+    });
+    return this.ACTION(() => (parts.length === 1 ? parts[0] : { kind: 'Concat' as const, parts, span: this.spanFrom(start) }));
+  });
+
+  private exprStmtTail = this.RULE('exprStmtTail', (left: A.Expr, start: IToken): A.Statement => {
     return this.OR([
       {
         ALT: () => {
