@@ -100,8 +100,7 @@ export function numberValue(e: A.Expr | undefined, resolve?: (name: string) => A
     case 'Var':
       return numberValue(resolve?.(e.name.text), resolve, names, depth + 1);
     case 'Binary': {
-      // NOTE: the grammar draft gives `filter - 5` as Binary('^', filter, Neg 5) and `filter + 5` as Binary with a
-      // plain number; either way the right side carries its own sign.
+      // `name ± N` is Binary('+', name, ±N) (syntax/ast.ts BinaryOp): the right side carries its sign.
       const l = numberValue(e.left, resolve, names, depth + 1);
       const r = numberValue(e.right, resolve, names, depth + 1);
       if (l === undefined || r === undefined) return undefined;

@@ -126,7 +126,12 @@ export interface SetLiteralExpr {
   span: Span;
 }
 
-export type BinaryOp = '&' | '|' | '^' | '<<' | '>>';
+/**
+ * Bitwise operators, plus `+` for priority offsets only: `filter + 10` is
+ * `Binary('+', filter, 10)` and `dstnat - 5` is `Binary('+', dstnat, Neg(5))`, so the right
+ * side always carries its sign.
+ */
+export type BinaryOp = '&' | '|' | '^' | '<<' | '>>' | '+';
 
 export interface BinaryExpr {
   kind: 'Binary';

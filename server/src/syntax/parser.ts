@@ -883,10 +883,10 @@ export class NftParser extends EmbeddedActionsParser {
           return this.ACTION(() => {
             if (!off) return base;
             const num: A.Expr = { kind: 'Number', text: off.n.image, span: tokSpan(off.n) };
-            // Kept as a binary-like range so analysis can read `base` and the offset.
+            // `name ± N` is Binary('+', name, ±N): the right side carries the sign (ast.ts BinaryOp).
             return {
               kind: 'Binary' as const,
-              op: (off.op === '+' ? '|' : '^') as A.BinaryOp,
+              op: '+' as A.BinaryOp,
               left: base,
               right: off.op === '+' ? num : { kind: 'Neg' as const, operand: num, span: num.span },
               span: this.spanFrom(start),
