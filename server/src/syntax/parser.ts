@@ -1245,9 +1245,13 @@ export class NftParser extends EmbeddedActionsParser {
   private statement = this.RULE('statement', (): A.Statement => {
     // Order matters where a keyword starts both a statement and a selector
     // (`ct count` vs `ct state`, `tunnel name` vs `tunnel path`): the specific one first.
-    return this.OR({ MAX_LOOKAHEAD: 2, IGNORE_AMBIGUITIES: true, DEF: [
+    return this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
       { ALT: () => this.SUBRULE(this.verdictStmt) },
-      { ALT: () => this.SUBRULE(this.statefulStmt) },
+      {
+        // `ct count …` is a statement, `ct state …` a selector: the second word decides.
+        GATE: () => this.LA(1).image !== 'ct' || this.LA(2).image === 'count',
+        ALT: () => this.SUBRULE(this.statefulStmt),
+      },
       { ALT: () => this.SUBRULE(this.logStmt) },
       { ALT: () => this.SUBRULE(this.rejectStmt) },
       { ALT: () => this.SUBRULE(this.natStmt) },
@@ -1260,7 +1264,7 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.setUpdateStmt) },
       { ALT: () => this.SUBRULE(this.legacySetStmt) },
       { ALT: () => this.SUBRULE(this.resetOptionStmt) },
-      { ALT: () => this.SUBRULE(this.objrefStmt) },
+      { GATE: () => this.LA(2).image === 'name', ALT: () => this.SUBRULE(this.objrefStmt) },
       { ALT: () => this.SUBRULE(this.xtStmt) },
       { ALT: () => this.SUBRULE(this.exprStmt) },
     ] });
