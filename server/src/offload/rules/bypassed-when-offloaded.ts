@@ -43,6 +43,17 @@ function kindOf(s: A.Statement): string | undefined {
 function firstPacketsOnly(r: A.Rule): boolean {
   return r.statements.some((s) => s.kind === 'Match' && s.left.kind === 'Selector' && ((s.left.path.join(' ') === 'ct state' && !s.op && /^(new|untracked|invalid)$/.test(textOf(s.right))) || (s.left.path.join(' ') === 'tcp flags' && /syn/.test(textOf(s.right)) && !/ack/.test(textOf(s.right)))));
 }
+/**
+ * Packets this rule sees are dropped, so they never belong to an offloaded flow: the rule
+ * ends in drop/reject, or it is the last rule of a `policy drop` chain without an accepting
+ * verdict (a "count what we drop" rule).
+ */
+function dropsItsPackets(r: A.Rule, policy: string | undefined, isLast: boolean): boolean {
+  const verdicts = r.statements.filter((s) => s.kind === 'Verdict' || (s.kind === 'Generic' && s.keyword === 'reject'));
+  if (verdicts.some((s) => (s.kind === 'Verdict' && s.verdict === 'drop') || s.kind === 'Generic')) return true;
+  return isLast && policy === 'drop' && verdicts.length === 0;
+}
+
 function textOf(e: A.Expr): string {
   if (e.kind === 'Word' || e.kind === 'KeywordValue' || e.kind === 'String') return e.text;
   if (e.kind === 'List') return e.items.map(textOf).join(',');
@@ -62,6 +73,7 @@ export const bypassedWhenOffloaded: OffloadRule = {
       if (chain.hook && !['prerouting', 'forward', 'postrouting'].includes(chain.hook.hook)) continue;
       if (chain.hook?.type === 'nat') continue; // NAT chains see only the first packet anyway
       if (firstPacketsOnly(rule.rule)) continue;
+      if (dropsItsPackets(rule.rule, chain.policy, rule === chain.rules[chain.rules.length - 1])) continue;
       const fa = rule.rule.statements.findIndex((s) => s.kind === 'FlowOffload');
       rule.rule.statements.forEach((s, i) => {
         const k = kindOf(s);
