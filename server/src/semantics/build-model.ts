@@ -1,5 +1,5 @@
 import type * as A from '../syntax/ast';
-import type { Finding, RelatedInfo } from '../core/finding';
+import type { Finding, RelatedInfo, Severity } from '../core/finding';
 import type { Span } from '../core/span';
 import type { ParseResult } from '../syntax/parse';
 import { parseInContext, type IncludeContext } from './parse-in-context';
@@ -22,6 +22,9 @@ import { walkNodes } from './ast-walk';
 import { chainTypeProblem, HOOKS_BY_FAMILY, isFamily, namedPriority, needsDevice } from './chain-types';
 import { asCheckedType, checkLeaf, selectorType, type CheckedType } from './value-types';
 import { resolveReferences } from './resolve-references';
+import { checkRule, type RuleCheckHost } from './rule-checks';
+import { checkTypeofKey, checkCtTimeout, checkDeviceNames, checkName, checkPolicy, checkSetStateful, checkSetTypeParts } from './declaration-checks';
+import { checkModel, type CommandEvent, type MapUse } from './model-checks';
 
 /** One parsed file of the ruleset. */
 export interface ParsedFile {
@@ -69,6 +72,8 @@ export interface PendingElements {
   set: string;
   elements: A.SetElement[];
   file: string;
+  /** The set's flags when these elements were added (nft evaluates each declaration with the flags it has then). */
+  flags?: string[];
 }
 
 export interface FlowAddSite {
@@ -91,13 +96,26 @@ export class BuildState {
   readonly flowAdds: FlowAddSite[] = [];
   /** Which define each `$name` node resolved to (an AST node may be walked twice if its file is included twice; the last walk wins). */
   readonly varBindings = new Map<A.VarExpr, DefineDecl>();
+  /** Set elements spliced from a define: the define's file (elements are reported there). */
+  readonly elementFiles = new WeakMap<A.SetElement, string>();
   /** Tables that were only named by commands, never declared (removed in phase 2). */
   readonly declaredTables = new Set<string>();
   flushesRuleset = false;
+  /** Where `flush ruleset` was seen (file and offset), for findings that only hold on an empty ruleset. */
+  flushAt?: Loc;
+  /** Chains with `policy` or `devices` in a body (base-chain properties), for SEM029. */
+  readonly baseChainProps = new Map<ChainModel, Loc>();
+  /** Every set/map declaration with a body, for SEM032. */
+  readonly setDecls: { set: SetModel; loc: Loc }[] = [];
+  /** `map @s`, `vmap @s`, `add @s { k : v }`: `s` must be a map. */
+  readonly mapUses: MapUse[] = [];
+  /** Table-level commands in load order (`add table`, `list`, `delete`, `reset` …), for SEM043. */
+  readonly commands: CommandEvent[] = [];
 
-  report(rule: SemanticRuleKey, file: string, span: Span, message: string, related?: RelatedInfo[]): void {
+  /** `severity` overrides the catalogue's for codes whose docs say when they escalate (SEM029, SEM043). */
+  report(rule: SemanticRuleKey, file: string, span: Span, message: string, related?: RelatedInfo[], severity?: Severity): void {
     const info = SEMANTIC_RULES[rule];
-    const f: Finding = { code: info.code, severity: info.severity, message, file, span };
+    const f: Finding = { code: info.code, severity: severity ?? info.severity, message, file, span };
     if (related && related.length) f.related = related;
     // The same file included twice reports the same problem twice; keep one.
     if (this.findings.some((x) => x.code === f.code && x.file === file && x.span.start === span.start && x.span.end === span.end && x.message === message)) return;
@@ -393,6 +411,8 @@ class Walker {
     const key = `${family} ${name}`;
     const loc: Loc = { file: ctx.file, span: d.name!.span };
     const existed = this.st.declaredTables.has(key);
+    this.st.commands.push({ verb: d.verb, object: 'table', tableKey: key, loc });
+    if (d.verb === 'add' || d.verb === 'create') checkName('table', name, d.name!.span, this.reporter(ctx.file));
     if (d.verb === 'create' && existed) {
       const first = this.st.tables.get(key)?.decls[0];
       this.st.report('createExisting', ctx.file, d.name!.span, `create table ${key}: the table already exists (File exists)`, first ? [{ location: first, message: 'declared here' }] : undefined);
@@ -431,6 +451,7 @@ class Walker {
       if (d.verb !== 'destroy') this.st.refs.push({ kind: 'chain', tableKey: t.key, name, loc });
       return;
     }
+    checkName('chain', name, d.name!.span, this.reporter(ctx.file));
     let c = t.chains.get(name);
     if (d.verb === 'create' && c) {
       this.st.report('createExisting', ctx.file, d.name!.span, `create chain ${t.key} ${name}: the chain already exists (File exists)`, [{ location: c.decl, message: 'declared here' }]);
@@ -460,11 +481,15 @@ class Walker {
           this.vars(item.value, inner);
           const p = this.nameOf(item.value);
           if (p === 'accept' || p === 'drop') c.policy = p;
+          checkPolicy(item.value, this.deref(item.value), this.reporter(ctx.file));
+          if (!this.st.baseChainProps.has(c)) this.st.baseChainProps.set(c, { file: ctx.file, span: item.span });
           break;
         }
         case 'Devices':
           this.vars(item.devices, inner);
           if (c.hook) c.hook.devices.push(...this.devices(item.devices).names);
+          checkDeviceNames(this.deviceExprs(item.devices), this.reporter(ctx.file));
+          if (!this.st.baseChainProps.has(c)) this.st.baseChainProps.set(c, { file: ctx.file, span: item.span });
           break;
         case 'Property':
           this.vars(item.value, inner);
@@ -498,6 +523,7 @@ class Walker {
       if (problem) this.st.report('invalidChainType', file, h.type?.span ?? h.span, problem);
     }
     const devs = h.device ? this.devices(h.device) : h.devices ? this.devices(h.devices) : { names: [], open: false };
+    checkDeviceNames([...this.deviceExprs(h.device), ...this.deviceExprs(h.devices)], this.reporter(file));
     if (known && needsDevice(t.family, hook) && !h.device && !h.devices) {
       this.st.report('missingDevice', file, h.hook!.span, `Missing \`device' in this chain definition (${t.family} ${hook} chains are bound to devices)`);
     }
@@ -546,11 +572,16 @@ class Walker {
       return r.value;
     };
     const n = num(d);
+    if (n !== undefined && (n < -2147483648 || n > 2147483647)) {
+      // The kernel takes NFTA_HOOK_PRIORITY as a signed 32-bit value (nf_tables_api.c `nft_chain_parse_hook`).
+      this.st.report('priorityOutOfRange', file, e.span, `priority ${n} is outside the signed 32-bit range`);
+      return { text };
+    }
     if (n !== undefined) return { value: n, text };
     if (d.kind === 'Word' || d.kind === 'KeywordValue' || d.kind === 'String') return { value: named(d), text };
     if (d.kind === 'Binary') {
-      // NOTE: the parser reads `filter + 10` / `dstnat - 5` as a binary expression whose
-      // operator is not the written one; take the sign from the text between operands.
+      // `name ± N` is Binary('+', name, ±N) (syntax/ast.ts BinaryOp): a Neg on the right is
+      // a minus; the text check below also covers a `$var` holding the offset.
       const base = named(d.left);
       const right = d.right;
       if (base === undefined) return { text };
@@ -581,6 +612,24 @@ class Walker {
     return { names, open };
   }
 
+  /** The leaf expressions of a device list, `$vars` resolved. */
+  deviceExprs(e: A.Expr | undefined): A.Expr[] {
+    const out: A.Expr[] = [];
+    const add = (x: A.Expr | undefined): void => {
+      const d = this.deref(x);
+      if (!d) return;
+      if (d.kind === 'SetLiteral') d.elements.forEach((el) => add(el?.key));
+      else if (d.kind === 'List') d.items.forEach(add);
+      else out.push(d === x ? d : { ...d, span: x!.span });
+    };
+    add(e);
+    return out;
+  }
+
+  reporter(file: string) {
+    return (rule: SemanticRuleKey, span: Span, message: string) => this.st.report(rule, file, span, message);
+  }
+
   set(d: A.SetDecl, ctx: Ctx): void {
     const t = d.table ? this.tableRef(d.table, ctx) : ctx.table;
     const name = d.name?.text;
@@ -590,7 +639,9 @@ class Walker {
       if (d.verb !== 'destroy') this.st.refs.push({ kind: 'set', tableKey: t.key, name, loc });
       return;
     }
+    checkName(d.isMap ? 'map' : 'set', name, d.name!.span, this.reporter(ctx.file));
     let s = t.sets.get(name);
+    const firstPending = this.st.elements.length;
     if (d.verb === 'create' && s) {
       this.st.report('createExisting', ctx.file, d.name!.span, `create ${d.isMap ? 'map' : 'set'} ${t.key} ${name}: it already exists (File exists)`, [{ location: s.decl, message: 'declared here' }]);
     }
@@ -603,6 +654,8 @@ class Walker {
       if (!item) continue;
       switch (item.kind) {
         case 'SetType':
+          checkSetTypeParts(item, text, this.reporter(ctx.file));
+          checkTypeofKey(item, this.reporter(ctx.file));
           keyType = (item.typeof ? 'typeof ' : '') + text.slice(item.key.span.start, item.key.span.end);
           if (item.data) dataType = (item.dataInterval ? 'interval ' : '') + text.slice(item.data.span.start, item.data.span.end);
           break;
@@ -618,6 +671,7 @@ class Walker {
         }
         case 'Stateful':
           this.vars(item.statement, ctx);
+          checkSetStateful(item, this.reporter(ctx.file));
           target.stateful.push(item.statement);
           break;
         case 'Define':
@@ -647,21 +701,44 @@ class Walker {
       t.sets.set(name, fresh);
       s = fresh;
     }
+    for (let i = firstPending; i < this.st.elements.length; i++) this.st.elements[i].flags = [...s.flags];
+    if (d.body) this.st.setDecls.push({ set: s, loc });
     addDeclaration(this.st.symbol(s.isMap ? 'map' : 'set', t.key, name), loc, { file: ctx.file, span: d.span });
   }
 
-  /** Elements of a literal, with `$var` elements holding sets spliced in (as nft does). */
-  flatElements(e: A.Expr | undefined): A.SetElement[] {
+  /**
+   * Elements of a literal, with `$var` elements holding sets spliced in (as nft does).
+   * Elements that come from a define are recorded in `st.elementFiles` with the
+   * define's file, so findings on them land where they are written.
+   */
+  flatElements(e: A.Expr | undefined, file?: string): A.SetElement[] {
     const d = this.deref(e);
     if (!d) return [];
     if (d.kind !== 'SetLiteral') return [];
+    const from = (e && this.defineFileOf(e)) ?? file;
     const out: A.SetElement[] = [];
     for (const el of d.elements) {
       const k = el.key?.kind === 'Var' ? this.deref(el.key) : undefined;
-      if (k && k.kind === 'SetLiteral' && !el.value) out.push(...this.flatElements(k));
-      else out.push(el);
+      if (k && k.kind === 'SetLiteral' && !el.value) out.push(...this.flatElements(el.key, from));
+      else {
+        if (from) this.st.elementFiles.set(el, from);
+        out.push(el);
+      }
     }
     return out;
+  }
+
+  /** The file of the define a `$var` finally stands for (following define chains), if `e` is one. */
+  defineFileOf(e: A.Expr): string | undefined {
+    let cur: A.Expr | undefined = e;
+    let file: string | undefined;
+    for (let i = 0; cur && cur.kind === 'Var' && i < 32; i++) {
+      const d = this.st.varBindings.get(cur);
+      if (!d) break;
+      file = d.loc.file;
+      cur = d.value;
+    }
+    return file;
   }
 
   /** Verdicts (`jump c`) and set refs inside element data. */
@@ -680,6 +757,7 @@ class Walker {
       if (d.verb !== 'destroy') this.st.refs.push({ kind: 'flowtable', tableKey: t.key, name, loc });
       return;
     }
+    checkName('flowtable', name, d.name!.span, this.reporter(ctx.file));
     let f = t.flowtables.get(name);
     if (d.verb === 'create' && f) {
       this.st.report('createExisting', ctx.file, d.name!.span, `create flowtable ${t.key} ${name}: it already exists (File exists)`, [{ location: f.decl, message: 'declared here' }]);
@@ -711,6 +789,7 @@ class Walker {
         case 'Devices': {
           this.vars(item.devices, ctx);
           const r = this.devices(item.devices);
+          checkDeviceNames(this.deviceExprs(item.devices), this.reporter(ctx.file));
           ft.devices.push(...r.names);
           if (r.open) ft.devicesOpen = true;
           break;
@@ -740,6 +819,8 @@ class Walker {
       if (d.verb !== 'destroy') this.st.refs.push({ kind: 'object', tableKey: t.key, name, objectType: d.objectType, loc });
       return;
     }
+    checkName(d.objectType, name, d.name!.span, this.reporter(ctx.file));
+    if (d.objectType === 'ct timeout') checkCtTimeout(d.body, this.st.textOf(ctx.file), this.reporter(ctx.file));
     const key = `${d.objectType}:${name}`;
     const o = t.objects.get(key);
     if (d.verb === 'create' && o) {
@@ -781,8 +862,48 @@ class Walker {
   }
 
   otherCmd(d: A.OtherCmd, ctx: Ctx): void {
-    if (d.object === 'ruleset' && d.verb === 'flush') this.st.flushesRuleset = true;
+    if (d.object === 'ruleset' && d.verb === 'flush') {
+      this.st.flushesRuleset = true;
+      if (!this.st.flushAt) this.st.flushAt = { file: ctx.file, span: d.span };
+    }
     this.vars(d.args, ctx);
+    this.commandEvent(d, ctx);
+  }
+
+  /** Records `list|delete|destroy|reset|flush OBJECT [family] table [name]` for SEM043. */
+  commandEvent(d: A.OtherCmd, ctx: Ctx): void {
+    if (!d.object || d.object === 'ruleset' || d.object.endsWith('s')) return;
+    let family: string | undefined;
+    let table: A.Ident | undefined;
+    let names: A.Ident[];
+    if (d.table) {
+      family = d.table.family?.text;
+      table = d.table.name;
+      names = d.names;
+    } else {
+      const n = d.names;
+      if (n.length > 1 && isFamily(n[0].text) && (d.object !== 'table' || n.length === 2)) {
+        family = n[0].text;
+        table = n[1];
+        names = n.slice(2);
+      } else {
+        table = n[0];
+        names = n.slice(1);
+      }
+    }
+    if (!table) return;
+    const fam = isFamily(family) ? family : 'ip';
+    const byHandle = names.some((x) => x.text === 'handle');
+    const name = d.object === 'table' ? undefined : byHandle ? undefined : names[0]?.text;
+    const at = d.object === 'table' ? table : (names[0] ?? table);
+    this.st.commands.push({
+      verb: d.verb,
+      object: d.object,
+      tableKey: `${fam} ${table.text}`,
+      name,
+      byHandle,
+      loc: { file: ctx.file, span: { start: at.span.start, end: (byHandle ? d.span : at.span).end } },
+    });
   }
 
   // ------------------------------------------------ rules
@@ -792,6 +913,7 @@ class Walker {
     const c = ctx.chain;
     if (!t || !c) return;
     this.vars(r, ctx);
+    checkRule(r, this.ruleHost(t, ctx));
     walkNodes(r, (n) => {
       switch (n.kind) {
         case 'SetRef': {
@@ -838,6 +960,17 @@ class Walker {
     });
   }
 
+  ruleHost(t: TableModel, ctx: Ctx): RuleCheckHost {
+    return {
+      report: (rule, span, message) => this.st.report(rule, ctx.file, span, message),
+      deref: (e) => this.deref(e),
+      text: this.st.textOf(ctx.file),
+      objectRef: (e, type) => this.objectRef(e, type, t, ctx),
+      needsMap: (ref, why) => this.st.mapUses.push({ tableKey: t.key, name: ref.text, why, loc: { file: ctx.file, span: ref.span } }),
+      varValue: (name) => this.scopes.lookup(name)?.value,
+    };
+  }
+
   objectRef(e: A.Expr | undefined, type: A.ObjectType, t: TableModel, ctx: Ctx): void {
     if (!e) return;
     const name = this.nameOf(e);
@@ -852,6 +985,7 @@ class Walker {
     const name = target.kind === 'Ident' ? target.text : this.nameOf(target);
     if (!name) return;
     const span = target.kind === 'Ident' ? target.span : target.span;
+    checkName('chain', name, span, this.reporter(ctx.file));
     this.st.refs.push({ kind: 'chain', tableKey: t.key, name, loc: { file: ctx.file, span }, fromChain: from, verdict: v.verdict });
   }
 
@@ -954,6 +1088,7 @@ export function buildRulesetModel(entry: { path: string; text: string }, resolve
       selectorType,
       textOf: (f) => st.textOf(f),
     });
+    checkModel(st);
   } catch (e) {
     // A bug here must not take the language server down; say so where it can be seen.
     st.report('internalError', entry.path, { start: 0, end: 0 }, `internal error in semantic analysis: ${(e as Error).message}`);

@@ -123,18 +123,31 @@ function assembleElements(st: BuildState, vc: ValueChecker): void {
     const s = st.tables.get(pe.tableKey)?.sets.get(pe.set);
     if (!s) continue;
     s.elements.push(...pe.elements);
-    checkElements(st, s, pe.elements, pe.file, vc);
+    checkElements(st, s, pe.elements, pe.file, vc, pe.flags ?? s.flags);
   }
 }
 
-function checkElements(st: BuildState, s: SetModel, elements: A.SetElement[], file: string, vc: ValueChecker): void {
-  const interval = s.flags.includes('interval');
+function checkElements(st: BuildState, s: SetModel, elements: A.SetElement[], file: string, vc: ValueChecker, flags: string[]): void {
+  const interval = flags.includes('interval');
   const keyTypes = partTypes(s.keyType, vc);
   const dataTypes = s.isMap ? partTypes(s.dataType, vc) : undefined;
   for (const el of elements) {
     const key = el.key;
     if (!key) continue;
     const where = elementFile(st, el, file);
+    // nft `expr_evaluate_set_elem` / `expr_evaluate_mapping`: a map element needs data.
+    if (s.isMap && !el.value && key.kind !== 'Var') {
+      st.report('mapElementWithoutData', where, key.span, `map element without data: '${s.name}' maps to ${s.dataType ?? 'a value'}, write \`key : value\``, [
+        { location: s.decl, message: 'declared as a map here' },
+      ]);
+    }
+    if (!s.isMap && el.value) {
+      st.report('setIsNotMap', where, el.value.span, `'${s.name}' is a set, not a map: its elements take no \`: value\``, [{ location: s.decl, message: 'declared as a set here' }]);
+    }
+    // A key of N concatenated types needs N values (a lone value cannot be a concatenation).
+    if (keyTypes && keyTypes.length > 1 && key.kind !== 'Concat' && key.kind !== 'Wildcard' && key.kind !== 'Var' && key.kind !== 'Error') {
+      st.report('concatArity', where, key.span, `element is one value, but the key of '${s.name}' is a concatenation of ${keyTypes.length} (${s.keyType})`);
+    }
     if (!interval && isIntervalValue(key)) {
       const what = key.kind === 'Range' || (key.kind === 'Concat' && key.parts.some((p) => p.kind === 'Range')) ? 'range' : 'prefix';
       st.report('setIntervalFlag', where, key.span, `Set member cannot be ${what}, missing interval flag on declaration of ${s.isMap ? 'map' : 'set'} '${s.name}'`, [
@@ -160,13 +173,7 @@ function checkTyped(types: (CheckedType | undefined)[] | undefined, e: A.Expr, f
   }
 }
 
-/** Elements spliced from a `$var` live in the file of the define. */
+/** Elements spliced from a `$var` live in the file of the define (recorded while flattening: O(1)). */
 function elementFile(st: BuildState, el: A.SetElement, fallback: string): string {
-  for (const d of st.defines) {
-    const v = d.value;
-    if (v && v.span.start <= el.span.start && el.span.end <= v.span.end && st.textOf(d.loc.file).slice(el.span.start, el.span.end) === st.textOf(fallback).slice(el.span.start, el.span.end)) {
-      if (d.loc.file !== fallback) return d.loc.file;
-    }
-  }
-  return fallback;
+  return st.elementFiles.get(el) ?? fallback;
 }

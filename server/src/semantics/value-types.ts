@@ -8,9 +8,9 @@ import type { SemanticRuleKey } from './codes';
  * Everything else is left to nft: being wrong here means a false error on a valid
  * ruleset, so each check only fires on a value that cannot be of the type.
  */
-export type CheckedType = 'ipv4_addr' | 'ipv6_addr' | 'ether_addr' | 'inet_service' | 'inet_proto' | 'ct_state';
+export type CheckedType = 'ipv4_addr' | 'ipv6_addr' | 'ether_addr' | 'inet_service' | 'inet_proto' | 'ct_state' | 'classid';
 
-const CHECKED: readonly string[] = ['ipv4_addr', 'ipv6_addr', 'ether_addr', 'inet_service', 'inet_proto', 'ct_state'];
+const CHECKED: readonly string[] = ['ipv4_addr', 'ipv6_addr', 'ether_addr', 'inet_service', 'inet_proto', 'ct_state', 'classid'];
 
 export function asCheckedType(name: string | undefined): CheckedType | undefined {
   return name && CHECKED.includes(name) ? (name as CheckedType) : undefined;
@@ -63,6 +63,15 @@ const SHAPE_NAME: Record<AddressShape, string> = { ipv4: 'an IPv4 address', ipv6
  */
 export function checkLeaf(type: CheckedType, e: A.Expr, at?: Span): ValueProblem | undefined {
   const span = at ?? e.span;
+  // Shifts apply to integers (nft `expr_evaluate_shift`); an address or port cannot be `x << n`.
+  if (e.kind === 'Binary' && (e.op === '<<' || e.op === '>>') && type !== 'inet_service' && type !== 'inet_proto')
+    return { rule: 'valueTypeMismatch', span, message: `a shift expression is not a value of type ${type}` };
+  if (type === 'classid') {
+    // tc handles are `major:minor` in hex, `root`, `none` or a number (nft `src/meta.c` `tchandle_type_parse`).
+    if (e.kind === 'Address' && addressShape(e.text) !== 'other')
+      return { rule: 'valueTypeMismatch', span, message: `\`${e.text}\` is ${SHAPE_NAME[addressShape(e.text)]}, not a tc class id (major:minor)` };
+    return undefined;
+  }
   if (e.kind === 'Address') {
     const shape = addressShape(e.text);
     const bad =

@@ -10,7 +10,11 @@ import type { IncludeResolver, IncludedFile } from '../semantics/index';
  *   directory (NOTE: nft itself uses its working directory; an editor has none that
  *   means anything, and the including file's directory is what users expect);
  * - any other relative path is searched in the include paths (`-I`), then in the
- *   default directory (`/etc`, nft's sysconfdir);
+ *   default directory (`/etc`, nft's sysconfdir). Version note: nft ≤ 1.0.x searches
+ *   the default directory FIRST and the `-I` directories after it (measured with nft
+ *   1.0.6 on Debian 12: a file in /etc shadows the same name under `-I`); nft 1.1.0
+ *   moved the default directory to the end (shared/reference/nft-grammar.md). We
+ *   follow current nft, so on a 1.0.x host a same-named file in /etc would win there;
  * - glob characters (`*`, `?`, `[…]`) may appear in any path component; matches are
  *   sorted (glob(3) order), dot files are not matched by a wildcard, and a glob
  *   matching nothing is not an error;
