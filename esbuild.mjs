@@ -3,8 +3,12 @@
 // Bundling also turns ESM-only Chevrotain into CommonJS that VS Code can load.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
+// --out-root=DIR writes the bundles under DIR (scripts/package.sh stages the .vsix there, so
+// packaging never rewrites the bundles that tests running at the same time are using).
+const outRoot = process.argv.find((a) => a.startsWith('--out-root='))?.slice('--out-root='.length) ?? '.';
 const common = {
   bundle: true,
   platform: 'node',
@@ -25,4 +29,4 @@ const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
-await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e, outfile: join(outRoot, e.outfile) })));

@@ -1,19 +1,21 @@
-// Extension entry point: wiring only. Features live in the language server; editor-side commands
-// (remote check/apply/confirm, the Routers view) will register here next to the client.
+// Extension entry point: wiring only. Language features live in the language server; the
+// remote-router UI (Routers view, commands, status bar, dashboard) lives in remote/ and commands/.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './language-client';
+import { activateRemote } from './remote/activate-remote';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // First, so routers stay usable even when the language server is missing.
+  context.subscriptions.push(activateRemote(context));
   try {
     client = createLanguageClient(context);
   } catch (error) {
     void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
     return;
   }
-  // Remote commands and the Routers view go here, e.g. context.subscriptions.push(registerRemoteCommands(client)).
   await client.start();
 }
 

@@ -26,7 +26,6 @@ const ALLOWED: Record<string, string> = {
   '064-jerrita-nix-router-firewall.nft': 'environment: skuid user does not exist on the check host',
   '075-nuk3s-proteus-nftables_conf.nft': 'environment: skuid user does not exist on the check host',
   '067-kiqkuk-miru-nftables_conf.nft': 'nft 1.0.6 lacks `destroy table` (added in nft 1.0.8); current nft accepts the file',
-  '043-alekgajos-homelab-nftables_conf.nft': 'OUR GAP (syntax layer): `comment wireguard` — nft takes an unquoted word as the comment string',
   '100-fullcone-nat-nftables-openwrt-firewall4-with-fullcone-01_ruleset_fw4_print.nft': 'environment: out-of-tree ct helper (rtsp) missing in the check-host kernel',
 };
 

@@ -1,6 +1,5 @@
 import { parseRuleset } from '../../server/src/syntax/parse';
-import { LineIndex } from '../../server/src/core/line-index';
-import { indexSymbols } from '../../server/src/ide/symbols';
+import { buildRulesetModel, NO_INCLUDES, type SemanticModel } from '../../server/src/semantics';
 import { hoverAt } from '../../server/src/ide/hover';
 import { complete } from '../../server/src/ide/completion';
 
@@ -11,16 +10,18 @@ export function cursor(input: string): { text: string; offset: number } {
   return { text: input.slice(0, offset) + input.slice(offset + 2), offset };
 }
 
+/** The semantic model of one in-memory file, as the server builds it. */
+export function modelOf(text: string, file = 'test.nft'): SemanticModel {
+  return buildRulesetModel({ path: file, text }, NO_INCLUDES);
+}
+
 export function hoverText(input: string): string | undefined {
   const { text, offset } = cursor(input);
-  const parse = parseRuleset(text);
-  const index = indexSymbols([{ file: 'test.nft', text, ast: parse.ast }]);
-  return hoverAt('test.nft', text, parse, offset, index.symbols, index.defineValues, undefined, new LineIndex(text))?.markdown;
+  const model = modelOf(text);
+  return hoverAt('test.nft', parseRuleset(text), offset, { model, offset, textOf: (f) => model.files.get(f)?.text })?.markdown;
 }
 
 export function completionLabels(input: string): string[] {
   const { text, offset } = cursor(input);
-  const parse = parseRuleset(text);
-  const index = indexSymbols([{ file: 'test.nft', text, ast: parse.ast }]);
-  return complete(text, offset, index.symbols).items.map((i) => i.label);
+  return complete(text, offset, modelOf(text).symbols).items.map((i) => i.label);
 }

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { completionLabels, cursor, hoverText } from './check';
+import { completionLabels, cursor, hoverText, modelOf } from './check';
 import { parseRuleset } from '../../server/src/syntax/parse';
 import { LineIndex } from '../../server/src/core/line-index';
-import { indexSymbols, renameEdits, symbolAt } from '../../server/src/ide/symbols';
+import { renameEdits, unresolvedRefs } from '../../server/src/ide/symbols';
+import { buildRulesetModel, symbolHitAt, type IncludeResolver } from '../../server/src/semantics';
+import { representativePredictions } from '../../server/src/offload';
 import { foldingRanges, outline, selectionSpans } from '../../server/src/ide/structure';
 import { semanticTokens } from '../../server/src/ide/semantic-tokens';
 import { missingDeclarationActions } from '../../server/src/ide/actions';
-import { flowLenses, inlayHints } from '../../server/src/ide/lens';
+import { flowAddHints, flowLenses, inlayHints, type FlowView } from '../../server/src/ide/lens';
 import { expandGlob, resolveInclude, type IncludeFs } from '../../server/src/ide/includes';
 import { applyOverrides } from '../../server/src/ide/findings';
 
@@ -75,11 +77,10 @@ describe('completion', () => {
   it('set body', () => has('table ip t {\n\tset s {\n\t\t$0\n\t}\n}', 'type', 'flags', 'elements'));
 });
 
-describe('symbols, rename, actions', () => {
-  const parse = parseRuleset(RULESET);
-  const index = indexSymbols([{ file: 'f.nft', text: RULESET, ast: parse.ast }]);
+describe('symbols, rename, actions (semantic model)', () => {
+  const model = modelOf(RULESET, 'f.nft');
   it('chain references across the file', () => {
-    const hit = symbolAt(index.symbols, 'f.nft', RULESET.indexOf('lan_fwd'))!;
+    const hit = symbolHitAt(model, 'f.nft', RULESET.indexOf('lan_fwd'))!;
     expect(hit.symbol.kind).toBe('chain');
     expect(hit.symbol.declarations).toHaveLength(1);
     expect(hit.symbol.references).toHaveLength(1);
@@ -89,26 +90,34 @@ describe('symbols, rename, actions', () => {
   });
   it('defines, sets and flowtables are referenced', () => {
     for (const [name, kind] of [['LAN', 'define'], ['allowed', 'set'], ['ft', 'flowtable']] as const) {
-      const s = index.symbols.find((x) => x.name === name && x.kind === kind)!;
+      const s = model.symbols.find((x) => x.name === name && x.kind === kind)!;
       expect(s.references.length, name).toBe(1);
     }
   });
-  it('symbols across files (includes)', () => {
+  it('renaming a define keeps the `$` of its uses', () => {
+    const s = model.symbols.find((x) => x.name === 'LAN' && x.kind === 'define')!;
+    const edits = renameEdits(s, 'INSIDE') as { span: { start: number; end: number }; newText: string }[];
+    let out = RULESET;
+    for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+    expect(out).toContain('define INSIDE = "lan0"');
+    expect(out).toContain('iifname $INSIDE ip saddr');
+  });
+  it('symbols across files (includes), rename edits both', () => {
     const a = 'define X = 1\n';
-    const b = 'table ip t {\n\tchain c {\n\t\tmeta mark $X\n\t}\n}\n';
-    const idx = indexSymbols([
-      { file: 'a.nft', text: a, ast: parseRuleset(a).ast },
-      { file: 'b.nft', text: b, ast: parseRuleset(b).ast },
-    ]);
-    const s = idx.symbols.find((x) => x.name === 'X')!;
+    const b = 'include "a.nft"\ntable ip t {\n\tchain c {\n\t\tmeta mark $X\n\t}\n}\n';
+    const resolver: IncludeResolver = { resolve: (_f, p) => (p === 'a.nft' ? { files: [{ path: 'a.nft', text: a }] } : { error: `File not found: ${p}` }) };
+    const m = buildRulesetModel({ path: 'b.nft', text: b }, resolver);
+    const s = m.symbols.find((x) => x.name === 'X')!;
     expect(s.declarations[0].file).toBe('a.nft');
     expect(s.references[0].file).toBe('b.nft');
+    const edits = renameEdits(s, 'Y') as { file: string; newText: string }[];
+    expect(edits.map((e) => `${e.file}:${e.newText}`)).toEqual(['a.nft:Y', 'b.nft:$Y']);
   });
   it('add missing declaration for an undefined set and chain', () => {
     const t = 'table ip t {\n\tchain c {\n\t\tip saddr @nope jump gone\n\t}\n}\n';
     const p = parseRuleset(t);
-    const idx = indexSymbols([{ file: 'x', text: t, ast: p.ast }]);
-    const acts = missingDeclarationActions('x', t, p.ast, new LineIndex(t), idx, { start: 0, end: t.length });
+    const unresolved = unresolvedRefs(modelOf(t, 'x').findings, 'x', () => t);
+    const acts = missingDeclarationActions('x', t, p.ast, new LineIndex(t), unresolved, { start: 0, end: t.length });
     expect(acts.map((a) => a.title)).toEqual(['Add missing declaration: set nope', 'Add missing declaration: chain gone']);
     const e = acts[1].edits[0];
     const fixed = t.slice(0, e.span.start) + e.newText + t.slice(e.span.end);
@@ -140,10 +149,41 @@ describe('structure', () => {
     expect(data.length % 5).toBe(0);
     expect(data.length).toBeGreaterThan(100);
   });
-  it('code lens on forward chain and flowtable, inlay hint for implicit policy', () => {
-    expect(flowLenses(parse.ast, lines, 'f').map((l) => l.title)).toEqual(['fast path: @ft (flow add at line 12)', 'flows added at line 12']);
+  it('code lens on the forward chain and flowtable from the offload predictions; inlay hints', () => {
+    const rs = `table inet filter {
+	flowtable ft {
+		hook ingress priority filter
+		devices = { lan0, wan0 }
+		flags offload
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established flow add @ft
+		iifname "lan0" oifname "wan0" accept
+		ct state established accept
+	}
+}
+`;
+    const l = new LineIndex(rs);
+    const model = modelOf(rs, 'f');
+    const view: FlowView = { model, predictions: representativePredictions(model), here: (x) => x.span, where: (x) => `line ${l.positionAt(x.span.start).line + 1}` };
+    const titles = flowLenses('f', view).map((x) => x.title);
+    // Both families, TCP and UDP, lan0 → wan0: established traffic is offloaded into ft, in hardware.
+    expect(titles.some((x) => /^tcp\/udp from lan0 → wan0: fast path via @ft \(hardware\)$/.test(x)), titles.join('\n')).toBe(true);
+    expect(titles.some((x) => /^tcp\/udp from wan0 → lan0: dropped at line 8/.test(x)), titles.join('\n')).toBe(true);
+    expect(titles.some((x) => /^offloads tcp\/udp lan0 → wan0 \(hardware\); flow add at line 9$/.test(x)), titles.join('\n')).toBe(true);
+    expect(flowAddHints('f', view, { start: 0, end: rs.length }).map((h) => h.label)).toEqual([' offloads established tcp/udp']);
     const t = 'table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t}\n}\n';
     expect(inlayHints(parseRuleset(t).ast, t, { start: 0, end: t.length }).map((h) => h.label)).toEqual([' policy accept']);
+  });
+  it('code lens: a flow blocked by an earlier accept says where', () => {
+    const t = RULESET.replace('\t\tct state established flow add @ft\n', '\t\taccept\n\t\tct state established flow add @ft\n');
+    const l = new LineIndex(t);
+    const model = modelOf(t, 'f');
+    const view: FlowView = { model, predictions: representativePredictions(model), here: (x) => x.span, where: (x) => `line ${l.positionAt(x.span.start).line + 1}` };
+    const titles = flowLenses('f', view).map((x) => x.title);
+    expect(titles.some((x) => /slow: blocked at line 12/.test(x)), titles.join('\n')).toBe(true);
+    expect(flowAddHints('f', view, { start: 0, end: t.length }).map((h) => h.label)).toEqual([' never reached: accepted at line 12']);
   });
 });
 

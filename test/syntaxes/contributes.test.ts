@@ -49,6 +49,7 @@ describe('package.json contributes', () => {
     expect(Object.keys(properties).sort()).toEqual([
       'nftablesOffload.includePaths',
       'nftablesOffload.nftPath',
+      'nftablesOffload.remote.refreshSeconds',
       'nftablesOffload.remote.rollbackSeconds',
       'nftablesOffload.remote.routers',
       'nftablesOffload.runNftCheck',

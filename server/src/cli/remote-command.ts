@@ -5,6 +5,7 @@ import {
   parseSshUrl, pullRuleset, readFlows, renderDiff, renderFlowsText, safeApply, type ApplyOutcome, type ConnectOptions,
   type RouterSession, type SecretProvider, type SshTarget,
 } from '../remote';
+import { liveFlowPredictor } from './live-flow-predictor';
 
 /**
  * `nft-offload remote <check|apply|pull|diff|flows> ssh://user@host[:port] [FILE]
@@ -221,7 +222,8 @@ export async function runRemoteCommand(argv: string[], io: CliIo): Promise<numbe
         return d.entries.length === 0 ? 0 : 1;
       }
       case 'flows': {
-        const r = await readFlows(session);
+        // predicted from the live ruleset, with each flow's interfaces from the router's routes
+        const r = await readFlows(session, { factory: liveFlowPredictor });
         io.stdout(p.json ? JSON.stringify(r, null, 2) + '\n' : renderFlowsText(r));
         return 0;
       }

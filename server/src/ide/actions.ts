@@ -2,7 +2,7 @@ import type { Finding, FixSafety, TextEdit } from '../core/finding';
 import type { Span } from '../core/span';
 import type * as A from '../syntax/ast';
 import type { LineIndex } from '../core/line-index';
-import type { SymbolIndex } from './symbols';
+import type { UnresolvedRef } from './symbols';
 import { walk, type AnyNode } from './walk';
 
 /** Code actions as plain data: quick-fixes from findings, and "add missing declaration". */
@@ -47,10 +47,10 @@ function enclosingTable(ast: A.Ruleset, offset: number): A.TableDecl | undefined
 }
 
 /** "Add missing declaration" for undefined sets, maps, chains and defines referenced in `range`. */
-export function missingDeclarationActions(file: string, text: string, ast: A.Ruleset, lines: LineIndex, index: SymbolIndex, range: Span): ActionData[] {
+export function missingDeclarationActions(file: string, text: string, ast: A.Ruleset, lines: LineIndex, unresolved: readonly UnresolvedRef[], range: Span): ActionData[] {
   const out: ActionData[] = [];
   const done = new Set<string>();
-  for (const u of index.unresolved) {
+  for (const u of unresolved) {
     if (u.loc.file !== file || !overlaps(u.loc.span, range)) continue;
     const key = `${u.kind}:${u.name}`;
     if (done.has(key)) continue;

@@ -1,11 +1,10 @@
 import type { Span } from '../core/span';
-import type { LineIndex } from '../core/line-index';
 import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
-import type { SymbolInfo } from '../semantics/model';
+import type { RulesetModel } from '../semantics';
+import { resolveDefine, symbolHitAt } from '../semantics';
 import { KEYWORD_DOCS, renderDoc, selectorDoc } from './docs';
 import { nodesAt, type AnyNode } from './walk';
-import { symbolAt, type SymbolIndex } from './symbols';
 import { tokenAt } from './structure';
 
 export interface HoverResult {
@@ -13,8 +12,17 @@ export interface HoverResult {
   span: Span;
 }
 
-/** Reads another file's text for symbol declarations in includes; optional. */
-export type TextOf = (file: string) => string | undefined;
+/**
+ * The semantic model to answer symbol questions with. It may be a version behind the
+ * text being hovered (hover never waits for an analysis): `offset` is the cursor
+ * mapped into the model's text of `file`, undefined when the cursor is on edited text.
+ */
+export interface HoverModel {
+  model: RulesetModel;
+  offset: number | undefined;
+  /** A file's text as the model read it (the model's `files`). */
+  textOf(file: string): string | undefined;
+}
 
 function declarationLine(text: string | undefined, span: Span): string | undefined {
   if (text === undefined) return undefined;
@@ -24,32 +32,29 @@ function declarationLine(text: string | undefined, span: Span): string | undefin
   return text.slice(s, e).trim();
 }
 
-export function hoverAt(
-  file: string,
-  text: string,
-  parse: ParseResult,
-  offset: number,
-  symbols: readonly SymbolInfo[],
-  defines?: SymbolIndex['defineValues'],
-  textOf: TextOf = () => undefined,
-  lines?: LineIndex,
-): HoverResult | undefined {
+function lineOf(text: string | undefined, offset: number): number | undefined {
+  if (text === undefined) return undefined;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+export function hoverAt(file: string, parse: ParseResult, offset: number, sem?: HoverModel): HoverResult | undefined {
   const tok = tokenAt(parse, offset);
   if (!tok) return undefined;
   const tspan = { start: tok.startOffset, end: (tok.endOffset ?? tok.startOffset) + 1 };
-  const hit = symbolAt(symbols, file, offset);
-  if (hit) {
+  const mo = sem?.offset;
+  const hit = sem && mo !== undefined ? symbolHitAt(sem.model, file, mo) : undefined;
+  if (sem && hit) {
     const s = hit.symbol;
-    const decl = s.declarations[0];
-    const where = decl ? (decl.file === file ? 'this file' : decl.file) : undefined;
-    const declText = decl ? declarationLine(decl.file === file ? text : textOf(decl.file), decl.span) : undefined;
+    const define = s.kind === 'define' ? resolveDefine(sem.model, s.name, file, mo!) ?? sem.model.defines.find((d) => d.loc.file === hit.at.file && d.loc.span.start === hit.at.span.start) : undefined;
+    const decl = define?.loc ?? s.declarations[0];
+    const declText = decl ? declarationLine(sem.textOf(decl.file), decl.span) : undefined;
     const parts = [`**${s.kind}** \`${s.kind === 'define' ? '$' : ''}${s.name}\`${s.container ? ` in \`${s.container}\`` : ''}`];
-    if (s.kind === 'define') {
-      const v = defines?.get(s.name);
-      if (v?.text !== undefined) parts.push('', '```nftables', `define ${s.name} = ${v.text}`, '```');
-    } else if (declText) parts.push('', '```nftables', declText, '```');
+    if (define) parts.push('', '```nftables', `${define.op} ${s.name} = ${define.valueText}`, '```');
+    else if (declText) parts.push('', '```nftables', declText, '```');
     if (!decl) parts.push('', '_not declared in the files read_');
-    else if (where !== 'this file' || lines) parts.push('', `declared in ${where}${lines && decl.file === file ? `, line ${lines.positionAt(decl.span.start).line + 1}` : ''}; ${s.references.length} reference(s)`);
+    else parts.push('', `declared in ${decl.file === file ? 'this file' : decl.file}, line ${lineOf(sem.textOf(decl.file), decl.span.start) ?? '?'}; ${s.references.length} reference(s)`);
     return { markdown: parts.join('\n'), span: tspan };
   }
   // `$name` where the symbol index has no entry (e.g. undefined variable).
@@ -58,8 +63,9 @@ export function hoverAt(
     const n = path[i];
     if (n.kind === 'Var') {
       const name = (n as unknown as A.VarExpr).name?.text;
-      const v = name ? defines?.get(name) : undefined;
-      return { markdown: v ? `**define** \`$${name}\`\n\n\`\`\`nftables\ndefine ${name} = ${v.text ?? ''}\n\`\`\`` : `\`$${name}\` is not defined`, span: n.span };
+      if (!name || !sem || mo === undefined) return undefined;
+      const v = resolveDefine(sem.model, name, file, mo);
+      return { markdown: v ? `**define** \`$${name}\`\n\n\`\`\`nftables\n${v.op} ${name} = ${v.valueText}\n\`\`\`` : `\`$${name}\` is not defined here`, span: n.span };
     }
     if (n.kind === 'Selector') {
       const sel = n as unknown as A.SelectorExpr;

@@ -6,6 +6,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { ServerState } from './state';
+import { parseRuleset } from '../syntax/parse';
 import { readSettings } from './protocol';
 import { guardNotification } from './guard';
 import { Diagnostics } from './features/diagnostics';
@@ -32,6 +33,9 @@ export function startServer(options: StartOptions = {}): Connection {
   connection.onInitialize((params): InitializeResult => {
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     state.settings = readSettings(init?.settings);
+    // Build the parser now (Chevrotain's grammar analysis, about 0.3 s): part of start-up,
+    // not of the first document's diagnostics.
+    parseRuleset('');
     // Pull when the client can; otherwise push after each edit.
     diagnostics.push = !params.capabilities.textDocument?.diagnostic;
     return {
@@ -62,13 +66,13 @@ export function startServer(options: StartOptions = {}): Connection {
   connection.onDidOpenTextDocument(
     guardNotification(connection, 'didOpen', (p) => {
       state.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
-      diagnostics.schedule(p.textDocument.uri, 0);
+      diagnostics.changed(p.textDocument.uri, true);
     }),
   );
   connection.onDidChangeTextDocument(
     guardNotification(connection, 'didChange', (p) => {
       state.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
-      diagnostics.schedule(p.textDocument.uri);
+      diagnostics.changed(p.textDocument.uri, false);
     }),
   );
   connection.onDidCloseTextDocument(

@@ -53,13 +53,25 @@ export function representativeFlows(model: RulesetModel): FlowSpec[] {
   return flows;
 }
 
+const PREDICTIONS = new WeakMap<RulesetModel, OffloadContext['predictions']>();
+
+/**
+ * predictFlow for each of representativeFlows(model), computed once per model: the
+ * findings below and the editor's code lenses and inlay hints share them.
+ * Invariant: a model is not changed after it is built.
+ */
+export function representativePredictions(model: RulesetModel): OffloadContext['predictions'] {
+  let p = PREDICTIONS.get(model);
+  if (!p) PREDICTIONS.set(model, (p = representativeFlows(model).map((flow) => ({ flow, prediction: predictFlow(model, flow) }))));
+  return p;
+}
+
 export function findOffloadBlockers(model: RulesetModel): Finding[] {
   const files = (model as RulesetModel & { files?: Map<string, { text: string }> }).files;
-  const flows = representativeFlows(model);
   const ctx: OffloadContext = {
     model,
     textOf: (file) => files?.get(file)?.text,
-    predictions: flows.map((flow) => ({ flow, prediction: predictFlow(model, flow) })),
+    predictions: representativePredictions(model),
   };
   const out: Finding[] = [];
   for (const rule of OFFLOAD_CHECKS) {

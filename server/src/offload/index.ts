@@ -11,7 +11,7 @@
  * This file is the layer's only public door.
  */
 export { OFFLOAD_RULES, OFFLOAD_RULES_BY_CODE } from './codes';
-export { findOffloadBlockers, representativeFlows } from './find-offload-blockers';
+export { findOffloadBlockers, representativeFlows, representativePredictions } from './find-offload-blockers';
 export type { FlowSpec, TraceStep, Packet } from './flow-model';
 export { parseFlowSpec, formatFlowSpec, type FlowSpecResult } from './flow-spec';
 export { predictFlow, type FlowPrediction, type FlowVerdict } from './predict-flow';

@@ -13,7 +13,7 @@
  */
 import type { Finding, RelatedInfo } from '../core/finding';
 import type { Span } from '../core/span';
-import type { FlowtableModel, RulesetModel } from '../semantics/model';
+import type { FlowtableModel, RuleModel, RulesetModel, TableModel } from '../semantics/model';
 import { OFFLOAD_RULES } from './codes';
 import type { ConnState, FlowSpec, Packet, TraceStep } from './flow-model';
 import { baseChains, FactBook, findFlowtable, flowtableCovers, tablesFor, walkPacket, type WalkEvent } from './walk-chains';
@@ -161,6 +161,19 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
   };
 }
 
+const FLOW_ADD_RULES = new WeakMap<RulesetModel, (RuleModel & { table: TableModel })[]>();
+
+/** Every rule with a `flow add`, once per model (explainOutcome needs them for each flow; scanning each time was the hot spot). */
+function flowAddRules(model: RulesetModel): (RuleModel & { table: TableModel })[] {
+  let list = FLOW_ADD_RULES.get(model);
+  if (!list) {
+    list = [];
+    for (const t of model.tables.values()) for (const c of t.chains.values()) for (const r of c.rules) if (r.rule.statements.some((s) => s.kind === 'FlowOffload')) list.push({ ...r, table: t });
+    FLOW_ADD_RULES.set(model, list);
+  }
+  return list;
+}
+
 function reason(key: keyof typeof OFFLOAD_RULES, message: string, file: string, span: Span, related?: RelatedInfo[]): Finding {
   const r = OFFLOAD_RULES[key];
   return { code: r.code, severity: r.severity, message, file, span, ...(related?.length ? { related } : {}) };
@@ -235,8 +248,8 @@ function explainOutcome(model: RulesetModel, flow: FlowSpec, o: Outcome): Findin
   if (nt) push(reason('notrack', `\`${nt.rule.text}\` leaves the packets untracked; without a conntrack entry nothing is offloaded.`, nt.rule.file, nt.rule.span));
   if (!out.length) {
     // No flow add was in the way: is there one for the other family, or none at all?
-    const sameFamily = tablesFor(model, flow.family).some((t) => [...t.chains.values()].some((c) => c.rules.some((r) => r.rule.statements.some((s) => s.kind === 'FlowOffload'))));
-    const anyFlowAdd = [...model.tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules.filter((r) => r.rule.statements.some((s) => s.kind === 'FlowOffload'))));
+    const anyFlowAdd = flowAddRules(model);
+    const sameFamily = anyFlowAdd.some((r) => r.table.family === flow.family || r.table.family === 'inet');
     const fwd = baseChains(model, flow.family, 'forward')[0];
     const at = fwd ? { file: fwd.decl.file, span: fwd.hook!.loc.span } : { file: '', span: { start: 0, end: 0 } };
     if (!sameFamily && anyFlowAdd.length) {

@@ -54,7 +54,19 @@ export function chainLabel(c: ChainModel): string {
   return `${c.table.family} ${c.table.name} ${c.name}`;
 }
 
-export function baseChains(model: RulesetModel, family: 'ip' | 'ip6', hook: string): ChainModel[] {
+const BASE_CHAINS = new WeakMap<RulesetModel, Map<string, ChainModel[]>>();
+
+/** Base chains of a family and hook in priority order; cached per model (called for every packet and hook). */
+export function baseChains(model: RulesetModel, family: 'ip' | 'ip6', hook: string): readonly ChainModel[] {
+  let byKey = BASE_CHAINS.get(model);
+  if (!byKey) BASE_CHAINS.set(model, (byKey = new Map()));
+  const key = `${family} ${hook}`;
+  let list = byKey.get(key);
+  if (!list) byKey.set(key, (list = collectBaseChains(model, family, hook)));
+  return list;
+}
+
+function collectBaseChains(model: RulesetModel, family: 'ip' | 'ip6', hook: string): ChainModel[] {
   const out: ChainModel[] = [];
   for (const t of tablesFor(model, family)) for (const c of t.chains.values()) if (c.hook?.hook === hook) out.push(c);
   // Array.sort is stable: equal priorities keep declaration order (the kernel's order for equal priorities is registration order).

@@ -25,10 +25,18 @@ export interface FlowPrediction {
   verdict: 'fast' | 'slow' | 'dropped' | 'unknown';
   hardware?: boolean;
   reasons: FlowReason[];
+  /** The interfaces the prediction assumed (from the router's routes: flow-routing.ts), when known. */
+  iif?: string;
+  oif?: string;
 }
 
 /** Supplied by the offload analysis (written elsewhere); the default knows nothing. */
 export type FlowPredictor = (flow: LiveFlow) => FlowPrediction;
+/**
+ * Builds the predictor once the live flows are known, over the same session (e.g. the CLI pulls the
+ * live ruleset and the routes to the flows' endpoints). Rejecting falls back to `unknownPredictor`.
+ */
+export type FlowPredictorFactory = (flows: LiveFlow[], session: RouterSession) => Promise<FlowPredictor>;
 export const unknownPredictor: FlowPredictor = () => ({ verdict: 'unknown', reasons: [] });
 
 export type PredictedPath = ActualPath | 'dropped' | 'unknown';
@@ -41,6 +49,8 @@ export interface FlowRow {
   dport?: number;
   actual: ActualPath;
   predicted: PredictedPath;
+  iif?: string;
+  oif?: string;
   bytes?: number;
   packets?: number;
   reasons: FlowReason[];
@@ -85,12 +95,17 @@ export function buildFlowsReport(conntrackText: string, flowtablesText: string, 
     } catch (err) {
       p = { verdict: 'unknown', reasons: [{ code: 'predictor-failed', message: (err as Error).message }] };
     }
-    return { proto: f.proto, src: f.src, dst: f.dst, sport: f.sport, dport: f.dport, actual: f.actual, predicted: predictedPath(p), bytes: f.bytes, packets: f.packets, reasons: p.reasons };
+    return {
+      proto: f.proto, src: f.src, dst: f.dst, sport: f.sport, dport: f.dport, actual: f.actual, predicted: predictedPath(p),
+      ...(p.iif !== undefined ? { iif: p.iif } : {}), ...(p.oif !== undefined ? { oif: p.oif } : {}),
+      bytes: f.bytes, packets: f.packets, reasons: p.reasons,
+    };
   });
   return { flows, flowtables, warnings };
 }
 
-export async function readFlows(session: RouterSession, predictor?: FlowPredictor): Promise<FlowsReport> {
+/** `predictor` is a ready predictor, or `{ factory }` to build one from the live flows over this session. */
+export async function readFlows(session: RouterSession, predictor?: FlowPredictor | { factory: FlowPredictorFactory }): Promise<FlowsReport> {
   let ct = await session.exec(RouterCommands.conntrack);
   const warnings: string[] = [];
   if (ct.code === 127 || (ct.code !== 0 && /not found/.test(ct.stderr))) {
@@ -101,7 +116,15 @@ export async function readFlows(session: RouterSession, predictor?: FlowPredicto
   }
   const ft = await session.exec(RouterCommands.listFlowtables);
   const acct = await session.exec(RouterCommands.conntrackAcct);
-  const report = buildFlowsReport(ct.stdout, ft.code === 0 ? ft.stdout : '', acct.code === 0 ? acct.stdout : undefined, predictor);
+  let predict: FlowPredictor | undefined;
+  if (typeof predictor === 'object') {
+    try {
+      predict = await predictor.factory(parseConntrackListing(ct.stdout).map(toLiveFlow), session);
+    } catch (err) {
+      warnings.push(`no prediction: ${(err as Error).message}`);
+    }
+  } else predict = predictor;
+  const report = buildFlowsReport(ct.stdout, ft.code === 0 ? ft.stdout : '', acct.code === 0 ? acct.stdout : undefined, predict);
   report.warnings.unshift(...warnings);
   if (ft.code !== 0) report.warnings.push(`nft list flowtables failed: ${ft.stderr.trim()}`);
   return report;
@@ -112,7 +135,8 @@ export function renderFlowsText(r: FlowsReport): string {
     const ep = (a: string, p?: number) => (p === undefined ? a : a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`);
     const vol = f.bytes === undefined ? '' : ` ${f.bytes} bytes ${f.packets ?? 0} packets`;
     const why = f.reasons.length ? ` (${f.reasons.map((x) => x.message).join('; ')})` : '';
-    return `${f.proto} ${ep(f.src, f.sport)} -> ${ep(f.dst, f.dport)} actual=${f.actual} predicted=${f.predicted}${vol}${why}`;
+    const via = f.iif !== undefined || f.oif !== undefined ? ` via ${f.iif ?? '?'}->${f.oif ?? '?'}` : '';
+    return `${f.proto} ${ep(f.src, f.sport)} -> ${ep(f.dst, f.dport)}${via} actual=${f.actual} predicted=${f.predicted}${vol}${why}`;
   });
   return [...lines, ...r.warnings.map((w) => `warning: ${w}`)].join('\n') + (lines.length + r.warnings.length ? '\n' : '');
 }

@@ -21,6 +21,7 @@ export * from './ruleset-diff';
 export * from './nft-error-lines';
 export * from './conntrack-parser';
 export * from './flows';
+export * from './flow-routing';
 export * from './inventory';
 export * from './hw-preview';
 export * from './operations';

@@ -24,6 +24,13 @@ export const RouterCommands = {
   conntrack: cmd('conntrack -L'),
   procConntrack: cmd('cat /proc/net/nf_conntrack'),
   conntrackAcct: cmd('cat /proc/sys/net/netfilter/nf_conntrack_acct'),
+  /** The router's own addresses (flow-routing.ts: is the router an endpoint, connected networks). */
+  ipAddrs: cmd('ip -o addr show'),
+  /**
+   * The kernel's route for each address on stdin (one per line, validated IPs only): `= ADDR`, then
+   * `ip -o route get`'s answer. Gives the interfaces a live flow crosses (conntrack has none).
+   */
+  routeGet: cmd('while read -r a; do echo "= $a"; ip -o route get "$a" 2>&1; done'),
   /** Installs the helper from stdin atomically, prints its sha256 for verification. */
   installSafeApply: cmd(
     `umask 077; mkdir -p /tmp/nft-offload && [ ! -L /tmp/nft-offload ] && [ -O /tmp/nft-offload ] && ` +

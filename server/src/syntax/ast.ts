@@ -314,7 +314,10 @@ export interface NatStmt {
   kind: 'Nat';
   type: 'snat' | 'dnat' | 'masquerade' | 'redirect';
   family?: string;
+  /** The address part, or the port when only `:PORT` is given (kept for compatibility). */
   to?: Expr;
+  /** The part after `:` (`to 10.0.0.1:8080`, `to :80`, `redirect to :tcp dport map {…}`). */
+  port?: Expr;
   span: Span;
 }
 
@@ -332,6 +335,8 @@ export interface SetUpdateStmt {
   op: 'add' | 'update' | 'delete';
   set?: Ident;
   element?: Expr;
+  /** Map data: `update @m { ip saddr : 0x1 }`. */
+  value?: Expr;
   statements?: Statement[];
   span: Span;
 }

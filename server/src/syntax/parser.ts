@@ -408,6 +408,7 @@ export class NftParser extends EmbeddedActionsParser {
               ],
             }),
           );
+          this.ACTION(() => objectType === 'tunnel' && this.checkTunnelBody(body));
           return { kind: 'Object' as const, objectType, verb, explicitVerb, table, name, body, span: this.spanFrom(start) };
         },
       },
@@ -678,6 +679,7 @@ export class NftParser extends EmbeddedActionsParser {
           const objectType = this.SUBRULE(this.objectType);
           const name = this.SUBRULE3(this.ident);
           const body = this.SUBRULE(this.objectBody);
+          this.ACTION(() => objectType === 'tunnel' && this.checkTunnelBody(body));
           return { kind: 'Object' as const, objectType, verb, explicitVerb: false, name, body, span: this.spanFrom(start) };
         },
       },
@@ -701,9 +703,18 @@ export class NftParser extends EmbeddedActionsParser {
     });
   });
 
+  /** A comment's text: nft's `string`, quoted or a bare word (`comment wireguard`). */
+  private commentText = this.RULE('commentText', (): IToken => {
+    return this.OR([
+      { ALT: () => this.CONSUME(T.QuotedString) },
+      { ALT: () => this.CONSUME(T.Word) },
+      { ALT: () => this.CONSUME(T.AsteriskString) },
+    ]);
+  });
+
   private commentProp = this.RULE('commentProp', (): A.PropertySpec => {
     const k = this.CONSUME(kw('comment'));
-    const s = this.CONSUME(T.QuotedString);
+    const s = this.SUBRULE(this.commentText);
     return this.ACTION(() => ({
       kind: 'Property' as const,
       key: 'comment',
@@ -1180,6 +1191,32 @@ export class NftParser extends EmbeddedActionsParser {
     }));
   });
 
+  /**
+   * Tunnel object bodies (1.1.6+, parser_bison.y tunnel_block): `id N`, `ip|ip6 saddr|daddr
+   * ADDR`, `sport N`, `dport N`, `ttl N`, `tos N`, `erspan|vxlan|geneve { … }`, one per line.
+   * Object bodies are parsed as plain word runs, so the shape is checked here.
+   */
+  private checkTunnelBody(body: A.ObjectItem[] | undefined): void {
+    for (const item of body ?? []) {
+      if (item.kind !== 'Property' || !item.value) continue;
+      const parts = item.value.kind === 'List' ? item.value.items : [item.value];
+      const want = TUNNEL_KEYS[item.key];
+      if (want === undefined) {
+        this.err(`syntax error, unexpected ${item.key}, expecting ${Object.keys(TUNNEL_KEYS).join(', ')}`, parts[0].span);
+        continue;
+      }
+      if (item.key === 'ip' || item.key === 'ip6') {
+        const dir = parts[1];
+        if (!dir || dir.kind !== 'Word' || (dir.text !== 'saddr' && dir.text !== 'daddr')) {
+          this.err(`syntax error, expecting saddr or daddr after ${item.key}`, (dir ?? parts[0]).span);
+          continue;
+        }
+      }
+      if (parts.length > want) this.err(`syntax error, unexpected ${exprText(parts[want])}, expecting newline or semicolon`, parts[want].span);
+      else if (parts.length < want) this.err(`syntax error, '${item.key}' needs a value`, item.span);
+    }
+  }
+
   /** `{ ... }` with anything balanced inside (object sub-blocks, `delete chain ... { devices = ... }`). */
   private genericBlock = this.RULE('genericBlock', (): A.Expr => {
     return this.OR([
@@ -1236,7 +1273,7 @@ export class NftParser extends EmbeddedActionsParser {
     });
     const comment = this.OPTION(() => {
       this.CONSUME(kw('comment'));
-      const s = this.CONSUME(T.QuotedString);
+      const s = this.SUBRULE1(this.commentText);
       return this.ACTION(() => ({ kind: 'String' as const, text: unquote(s.image), span: tokSpan(s) }));
     });
     return { kind: 'Rule', statements, comment, span: this.spanFrom(start) };
@@ -1684,6 +1721,7 @@ export class NftParser extends EmbeddedActionsParser {
     ]);
     let family: string | undefined;
     let to: A.Expr | undefined;
+    let port: A.Expr | undefined;
     this.OPTION({
       GATE: () => !T.tokenMatcher(this.LA(2), T.Word) || this.LA(2).image === 'to' || this.LA(2).image === 'addr' || this.LA(2).image === 'prefix',
       DEF: () => {
@@ -1710,7 +1748,11 @@ export class NftParser extends EmbeddedActionsParser {
       GATE: () => !NAT_FLAGS.has(this.LA(1).image),
       DEF: () => {
         this.OPTION3(() => this.CONSUME(kw('to')));
-        to = this.SUBRULE(this.natTarget);
+        const t = this.SUBRULE(this.natTarget);
+        this.ACTION(() => {
+          to = t?.to;
+          port = t?.port;
+        });
       },
     });
     this.OPTION4(() => this.SUBRULE(this.natFlags));
@@ -1719,32 +1761,34 @@ export class NftParser extends EmbeddedActionsParser {
       type: t.image as A.NatStmt['type'],
       family,
       to,
+      port,
       span: this.spanFrom(start),
     }));
   });
 
   /** `ADDR`, `ADDR:PORT`, `:PORT`, `EXPR map {...}`, ranges. */
-  private natTarget = this.RULE('natTarget', (): A.Expr => {
+  private natTarget = this.RULE('natTarget', (): { to: A.Expr; port?: A.Expr } => {
     const start = this.LA(1);
     let base: A.Expr | undefined;
+    let port: A.Expr | undefined;
     this.OR([
       {
         ALT: () => {
           base = this.SUBRULE(this.stmtExpr);
           this.OPTION(() => {
             this.CONSUME(T.Colon);
-            this.SUBRULE2(this.stmtExpr);
+            port = this.SUBRULE2(this.stmtExpr);
           });
         },
       },
       {
         ALT: () => {
           this.CONSUME1(T.Colon);
-          base = this.SUBRULE1(this.stmtExpr);
+          base = port = this.SUBRULE1(this.stmtExpr);
         },
       },
     ]);
-    return this.ACTION(() => base ?? { kind: 'Error' as const, span: this.spanFrom(start) });
+    return this.ACTION(() => ({ to: base ?? { kind: 'Error' as const, span: this.spanFrom(start) }, port }));
   });
 
   private natFlags = this.RULE('natFlags', () => {
@@ -1857,7 +1901,11 @@ export class NftParser extends EmbeddedActionsParser {
     });
     this.CONSUME(kw('to'));
     const target = this.SUBRULE(this.natTarget);
-    this.ACTION(() => args.push(target));
+    this.ACTION(() => {
+      if (!target) return;
+      args.push(target.to);
+      if (target.port && target.port !== target.to) args.push(target.port);
+    });
     this.OPTION1(() => {
       this.CONSUME(kw('device'));
       const d = this.SUBRULE(this.stmtExpr);
@@ -1973,6 +2021,7 @@ export class NftParser extends EmbeddedActionsParser {
       op: op.image as 'add' | 'update' | 'delete',
       set,
       element: element?.key,
+      value: element?.value,
       statements: element?.options,
       span: this.spanFrom(start),
     }));
@@ -2738,7 +2787,7 @@ export class NftParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             this.CONSUME(kw('comment'));
-            const s = this.CONSUME(T.QuotedString);
+            const s = this.SUBRULE2(this.commentText);
             this.ACTION(() => (comment = { kind: 'String', text: unquote(s.image), span: tokSpan(s) }));
           },
         },
@@ -2767,6 +2816,13 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.statefulStmt) },
     ]);
   });
+}
+
+/** Tokens per tunnel property, key included (`ip saddr 1.2.3.4` = 3, `geneve { … }` = 2). */
+const TUNNEL_KEYS: Record<string, number> = { id: 2, ip: 3, ip6: 3, sport: 2, dport: 2, ttl: 2, tos: 2, erspan: 2, vxlan: 2, geneve: 2 };
+
+function exprText(e: A.Expr): string {
+  return 'text' in e && typeof e.text === 'string' ? e.text : e.kind === 'SetLiteral' ? "'{'" : e.kind;
 }
 
 function isPlainValue(t: IToken): boolean {

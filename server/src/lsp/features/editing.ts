@@ -3,6 +3,7 @@ import type { ServerState } from '../state';
 import { guard } from '../guard';
 import { formatDocument, formatRange } from '../../ide/format';
 import { fixActions, missingDeclarationActions } from '../../ide/actions';
+import { unresolvedRefs } from '../../ide/symbols';
 import { pathToUri } from '../paths';
 import { LineIndex } from '../../core/line-index';
 import type { TextEdit as CoreEdit } from '../../core/finding';
@@ -11,14 +12,14 @@ export function registerEditing(connection: Connection, state: ServerState): voi
   connection.onDocumentFormatting(
     guard(connection, 'formatting', (params) => {
       const snap = state.snapshot(params.textDocument.uri);
-      if (!snap) return null;
+      if (!snap || snap.refused) return null;
       return formatDocument(snap.text, snap.parse).map((e) => ({ range: snap.lines.rangeOf(e.span), newText: e.newText }));
     }),
   );
   connection.onDocumentRangeFormatting(
     guard(connection, 'rangeFormatting', (params) => {
       const snap = state.snapshot(params.textDocument.uri);
-      if (!snap) return null;
+      if (!snap || snap.refused) return null;
       const span = { start: snap.lines.offsetAt(params.range.start), end: snap.lines.offsetAt(params.range.end) };
       return formatRange(snap.text, span, snap.parse).map((e) => ({ range: snap.lines.rangeOf(e.span), newText: e.newText }));
     }),
@@ -27,11 +28,13 @@ export function registerEditing(connection: Connection, state: ServerState): voi
     guard(connection, 'codeAction', (params) => {
       const uri = params.textDocument.uri;
       const snap = state.snapshot(uri);
-      if (!snap) return null;
+      if (!snap || snap.refused) return null;
       const span = { start: snap.lines.offsetAt(params.range.start), end: snap.lines.offsetAt(params.range.end) };
-      const actions = fixActions(state.rawFindings(uri), span, snap.file);
-      const unit = state.unit(uri);
-      if (unit) actions.push(...missingDeclarationActions(snap.file, snap.text, snap.parse.ast, snap.lines, unit.index, span));
+      // Quick-fixes only from a current analysis: fixes of an older one would edit the wrong text.
+      const raw = state.rawFindings(uri);
+      const actions = fixActions(raw, span, snap.file);
+      const unresolved = unresolvedRefs(raw, snap.file, (f) => state.fileText(f));
+      if (unresolved.length) actions.push(...missingDeclarationActions(snap.file, snap.text, snap.parse.ast, snap.lines, unresolved, span));
       return actions.map((a): CodeAction => {
         const diag = params.context.diagnostics.find((d) => a.finding && d.code === a.finding.code && snap.lines.offsetAt(d.range.start) === a.finding.span.start);
         return {

@@ -2,7 +2,8 @@ import { SymbolKind, type Connection, type Location, type DocumentSymbol, type W
 import { ResponseError, ErrorCodes } from 'vscode-languageserver';
 import type { ServerState } from '../state';
 import { guard } from '../guard';
-import { symbolAt, renameEdits } from '../../ide/symbols';
+import { renameEdits } from '../../ide/symbols';
+import { symbolHitAt } from '../../semantics';
 import { outline, type OutlineItem, type OutlineKind } from '../../ide/structure';
 import type { Loc, SymbolKind as ModelKind } from '../../semantics/model';
 import { pathToUri } from '../paths';
@@ -30,38 +31,40 @@ const MODEL_KIND: Record<ModelKind, SymbolKind> = {
 };
 
 export function registerNavigation(connection: Connection, state: ServerState): void {
-  const toLocation = (l: Loc): Location | undefined => {
+  /** A model location in the current text of its file (open buffer or disk copy). */
+  const toLocation = (l: Loc, span: Loc['span'] | undefined): Location | undefined => {
     const s = state.fileSnapshot(l.file);
-    return s ? { uri: pathToUri(l.file), range: s.lines.rangeOf(l.span) } : undefined;
+    return s && span ? { uri: pathToUri(l.file), range: s.lines.rangeOf(span) } : undefined;
   };
+  // Definition, references and rename answer from the current model (the analysis runs if it is behind).
   const at = (uri: string, pos: { line: number; character: number }) => {
     const snap = state.snapshot(uri);
-    const unit = state.unit(uri);
-    if (!snap || !unit) return undefined;
-    const hit = symbolAt(unit.index.symbols, snap.file, snap.lines.offsetAt(pos));
-    return hit ? { snap, unit, ...hit } : undefined;
+    const view = snap ? state.modelView(uri, 'wait') : undefined;
+    if (!snap || !view) return undefined;
+    const offset = view.back(snap.file, snap.lines.offsetAt(pos));
+    const hit = offset === undefined ? undefined : symbolHitAt(view.model, snap.file, offset);
+    return hit ? { snap, view, symbol: hit.symbol, at: hit.at } : undefined;
   };
-  const locations = (locs: Loc[]) => locs.map(toLocation).filter((x): x is Location => !!x);
+  const locations = (h: NonNullable<ReturnType<typeof at>>, locs: Loc[]) => locs.map((l) => toLocation(l, h.view.span(l))).filter((x): x is Location => !!x);
 
   connection.onDefinition(
     guard(connection, 'definition', (p) => {
       const h = at(p.textDocument.uri, p.position);
-      return h ? locations(h.symbol.declarations) : null;
+      return h ? locations(h, h.symbol.declarations) : null;
     }),
   );
   connection.onReferences(
     guard(connection, 'references', (p) => {
       const h = at(p.textDocument.uri, p.position);
       if (!h) return null;
-      return locations([...(p.context.includeDeclaration ? h.symbol.declarations : []), ...h.symbol.references]);
+      return locations(h, [...(p.context.includeDeclaration ? h.symbol.declarations : []), ...h.symbol.references]);
     }),
   );
   connection.onPrepareRename(
     guard(connection, 'prepareRename', (p) => {
       const h = at(p.textDocument.uri, p.position);
-      if (!h) return null;
-      const loc = [...h.symbol.declarations, ...h.symbol.references].find((l) => l.file === h.snap.file && l.span.start <= h.snap.lines.offsetAt(p.position) && h.snap.lines.offsetAt(p.position) <= l.span.end);
-      return loc ? { range: h.snap.lines.rangeOf(loc.span), placeholder: h.symbol.name } : null;
+      const span = h ? h.view.span(h.at) : undefined;
+      return h && span ? { range: h.snap.lines.rangeOf(span), placeholder: h.symbol.name } : null;
     }),
   );
   connection.onRenameRequest(
@@ -88,21 +91,22 @@ export function registerNavigation(connection: Connection, state: ServerState): 
       return outline(snap.parse).map(conv);
     }),
   );
+  // Workspace symbols come from the last analysis of each open entry document (never waits for one).
   connection.onWorkspaceSymbol(
     guard(connection, 'workspaceSymbol', (p) => {
       const q = p.query.toLowerCase();
       const seen = new Set<string>();
       const out = [];
-      for (const uri of state.docs.keys()) {
-        const unit = state.unit(uri);
-        if (!unit) continue;
-        for (const s of unit.index.symbols) {
+      for (const a of state.allAnalyses()) {
+        const view = state.modelView(a.uri, 'last');
+        if (!view) continue;
+        for (const s of view.model.symbols) {
           if (!s.declarations.length || (q && !s.name.toLowerCase().includes(q))) continue;
           const d = s.declarations[0];
-          const key = `${d.file}:${d.span.start}`;
+          const key = `${s.kind}:${d.file}:${d.span.start}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const loc = toLocation(d);
+          const loc = toLocation(d, view.span(d));
           if (loc) out.push({ name: s.name, kind: MODEL_KIND[s.kind], containerName: s.container || undefined, location: loc });
           if (out.length >= 1000) return out;
         }
