@@ -70,7 +70,9 @@ export class NftParser extends EmbeddedActionsParser {
 
   constructor(options: { skipValidations?: boolean } = {}) {
     super(T.allTokenTypes, {
-      recoveryEnabled: true,
+      // Chevrotain's own recovery is off: block items recover by themselves (tryItem), which is
+      // both closer to nft and cheaper (no follow-set work on every repetition).
+      recoveryEnabled: false,
       // k=1 keeps start-up fast; the few decisions that need two tokens say so.
       maxLookahead: 1,
       errorMessageProvider: nftErrorMessages,
