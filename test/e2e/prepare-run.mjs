@@ -58,8 +58,8 @@ export async function prepareRun(runDir, { shots = '', grep = '' } = {}) {
   const routers = lab ? [{ name: routerName, url: lab.url, identityFile: lab.identity, knownHostsFile: lab.knownHosts }] : [];
   const extensionSettings = {
     'nftablesOffload.remote.routers': routers,
-    // the shortest rollback window the setting allows, so the rollback test waits little
-    'nftablesOffload.remote.rollbackSeconds': 10,
+    // short, so the rollback test waits little, yet long enough to confirm on a loaded machine
+    'nftablesOffload.remote.rollbackSeconds': 20,
   };
   // Both settings are machine-overridable: in a remote window (code-server) VS Code reads them from
   // the remote machine's settings (ud/Machine), not the user's; a desktop VS Code reads ud/User.

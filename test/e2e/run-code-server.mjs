@@ -80,11 +80,13 @@ async function uiAction(page, verb, arg) {
     await dialog.waitFor({ state: 'visible', timeout: a.timeout ?? 30000 });
     if (a.shot) await page.screenshot({ path: join(SHOTS, `${a.shot}.png`) });
     await dialog.locator('.monaco-button', { hasText: new RegExp(`^\\s*${a.text}\\s*$`) }).first().click();
-  } else if (verb === 'click-notification-button') {
-    // A button of a notification toast (e.g. the apply countdown's "Confirm").
-    const button = page.locator('.notification-toast .monaco-button', { hasText: new RegExp(`^\\s*${a.text}\\s*$`) }).first();
-    await button.waitFor({ state: 'visible', timeout: a.timeout ?? 30000 });
-    await button.click();
+  } else if (verb === 'click') {
+    // The first visible element matching `a.selector` whose text is `a.text` (a notification's
+    // button, a status bar item).
+    let el = page.locator(a.selector, a.text === undefined ? {} : { hasText: a.exact === false ? a.text : new RegExp(`^\\s*${a.text}\\s*$`) }).first();
+    if (a.inner) el = el.locator(a.inner).first(); // e.g. a tree row's expand arrow
+    await el.waitFor({ state: 'visible', timeout: a.timeout ?? 20000 });
+    await el.click();
   } else if (verb === 'webview-text') {
     // Text rendered inside a webview (nested iframes the ext host cannot see into).
     const re = new RegExp(a.pattern);
@@ -110,6 +112,16 @@ async function uiAction(page, verb, arg) {
       if (Date.now() > until) throw new Error(`no webview has ${a.count ?? 1} × ${a.selector}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+  } else if (verb === 'widen-sidebar') {
+    // Drag the sash at the side bar's right edge by `a.dx` pixels.
+    const box = await page.locator('.part.sidebar').first().boundingBox({ timeout: 10000 });
+    const x = box.x + box.width + 1;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + a.dx / 2, y, { steps: 5 });
+    await page.mouse.move(x + a.dx, y, { steps: 5 });
+    await page.mouse.up();
   } else if (verb === 'press') {
     await page.keyboard.press(a.key);
   } else if (verb === 'mouse-away') {

@@ -109,6 +109,8 @@ describe.skipIf(!existsSync(SERVER))('robustness: the server survives any docume
     try {
       const dir = '/work/shared/corpus/bogons';
       const inputs: [string, string][] = existsSync(dir) ? readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'latin1')]) : [];
+      // 0.25 MB of random bytes is analysed (junk findings, capped at MAX_DIAGNOSTICS); files above
+      // 16 MB or large binary-looking ones get one LSP001 note instead (features.test.ts: 50 MB).
       const mb = Number(process.env.NFT_LSP_RANDOM_MB ?? 0.25);
       inputs.push(['random', randomBytes(Math.round(mb * 1024 * 1024)).toString('latin1')]);
       let v = 1;

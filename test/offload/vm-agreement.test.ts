@@ -104,7 +104,7 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
     lab = await vmLabUp();
     timings.push(`waited ${lab.timings.waitMs} ms for the lab, build ${lab.timings.buildMs} ms${lab.timings.cachedBuild ? ' (cached)' : ''}, boot to SSH ${lab.timings.bootMs} ms`);
     session = await connectRouter({ target: parseSshUrl(lab.url) as SshTarget, identityFile: lab.identity, knownHostsFiles: [lab.knownHosts], agentSocket: null });
-  }, 600_000);
+  }, 1_200_000);
 
   afterAll(async () => {
     session?.close();
@@ -113,11 +113,12 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
       const line = (c: string[]) => c.map((x, i) => x.padEnd([46, 36, 8, 8, 7, 7, 8, 8, 6, 16, 7][i] ?? 0)).join(' ').trimEnd();
       console.log([
         `VM lab: ${timings.join('; ')}`,
+        'k = kernel, p = predicted; offl = [OFFLOAD] / enters a flowtable; dirs = directions whose packets skip the forward hook; verd = fast, slow or dropped',
         line(['scenario', 'flow', 'k.offl', 'p.offl', 'k.dirs', 'p.dirs', 'k.verd', 'p.verd', 'agree', 'traffic', 'ms']),
         ...rows.map((r) => line([r.scenario, r.flow, String(r.kernel.offload), String(r.predicted.offload), r.kernel.dirs, r.predicted.dirs, r.kernel.verdict, `${r.predicted.verdict}${r.predicted.certain ? '' : '?'}`, r.agree ? 'yes' : 'NO', r.traffic, String(r.ms)])),
       ].join('\n'));
     }
-  });
+  }, 60_000);
 
   for (const sc of SCENARIOS) {
     it(sc.name, async () => {

@@ -259,7 +259,8 @@ table inet lab {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const f = j.flows.find((x: { dport: number }) => x.dport === 7001);
-    expect(f).toMatchObject({ proto: 'udp', src: '10.10.1.2', dst: '10.10.2.2', sport: 40123, actual: 'slow', predicted: 'unknown', reasons: [] });
+    // predicted from the live ruleset (no `flow add`: OFF001), interfaces from the router's routes
+    expect(f).toMatchObject({ proto: 'udp', src: '10.10.1.2', dst: '10.10.2.2', sport: 40123, actual: 'slow', predicted: 'slow', iif: 'rlan', oif: 'rwan', reasons: [expect.objectContaining({ code: 'OFF001' })] });
     expect(f.packets).toBeGreaterThanOrEqual(1);
   });
 

@@ -9,10 +9,9 @@ import { interfacesFor, pullRuleset, readFlowRouting, type FlowPredictor, type F
 import { buildRulesetModel, NO_INCLUDES } from '../semantics';
 
 export const liveFlowPredictor: FlowPredictorFactory = async (flows: LiveFlow[], session): Promise<FlowPredictor> => {
-  const text = await pullRuleset(session);
-  const model = buildRulesetModel({ path: '(live ruleset)', text }, NO_INCLUDES);
   const addresses = flows.flatMap((f) => [f.src, f.dst, ...(f.entry.reply ? [f.entry.reply.src] : [])]);
-  const routing = await readFlowRouting(session, addresses);
+  const [text, routing] = await Promise.all([pullRuleset(session), readFlowRouting(session, addresses)]);
+  const model = buildRulesetModel({ path: '(live ruleset)', text }, NO_INCLUDES);
   return (flow) => {
     const ifs = interfacesFor({ src: flow.src, dst: flow.dst, replySrc: flow.entry.reply?.src }, routing);
     if (ifs.local) {

@@ -33,7 +33,7 @@ export const ANALYSIS_DEBOUNCE_MS = 300;
 /** A full analysis that took at most this long is simply re-run for each request (small files). */
 export const SYNC_ANALYSIS_MS = 40;
 
-/** Without a measurement yet, files up to this many characters are analysed synchronously. */
+/** Files up to this many characters are always analysed synchronously (a few ms once warm). */
 export const SYNC_ANALYSIS_CHARS = 32 * 1024;
 
 /** Delay between the last edit and `nft -c` (runNftCheck setting), per entry document. */

@@ -55,6 +55,9 @@ export type AnalysisMode = 'wait' | 'cheap' | 'last';
 
 const isSyntax = (f: Finding) => f.code.startsWith('SYN');
 
+/** Semantic codes nft reports while parsing (mirrors semantics/build-model.ts PARSE_TIME_CODES). */
+const PARSE_TIME_CODES = new Set(['SEM000', 'SEM001', 'SEM002', 'SEM003', 'SEM025', 'SEM026', 'SEM027']);
+
 /**
  * Server state: open documents (by URI) with their snapshots and edit logs, the last
  * full analysis of each entry document, and files read from disk. A full analysis is
@@ -204,8 +207,10 @@ export class ServerState {
     const e = this.entries.get(owner);
     if (!e) return false;
     if (e.refused) return true;
+    // Small files always (a first, cold analysis may be slow only because nothing is compiled yet).
+    if (e.snap.text.length <= SYNC_ANALYSIS_CHARS) return true;
     const a = this.analyses.get(owner);
-    return a ? a.ms <= SYNC_ANALYSIS_MS : e.snap.text.length <= SYNC_ANALYSIS_CHARS;
+    return a !== undefined && a.ms <= SYNC_ANALYSIS_MS;
   }
 
   /** Runs the full analysis of an open entry document now. */
@@ -291,9 +296,14 @@ export class ServerState {
       const fresh = owner === uri && !e.refused;
       if (fresh) for (const f of e.snap.syntaxFindings) out.push(f.file ? f : { ...f, file: e.path });
       const m = a ? this.mapper(a, e.path) : undefined;
+      // As the analysis does (semantics build-model.ts dropFindingsAfterSyntaxErrors): after
+      // the first syntax error, only findings nft reports while parsing are kept.
+      let firstError = Infinity;
+      if (fresh) for (const f of e.snap.syntaxFindings) if (f.severity === 'error') firstError = Math.min(firstError, f.span.start);
       if (a && m) {
         for (const f of a.result.files.get(e.path)?.findings ?? []) {
           if (fresh && isSyntax(f)) continue;
+          if (f.code.startsWith('SEM') && !PARSE_TIME_CODES.has(f.code) && f.span.start >= firstError) continue;
           const span = m.span(f.span);
           if (span) out.push(span === f.span ? f : { ...f, span, fixes: undefined });
         }

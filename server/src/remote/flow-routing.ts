@@ -125,8 +125,10 @@ export function interfacesFor(flow: FlowEndpoints, routing: FlowRouting): FlowIn
 /** Reads the routing facts for these endpoints over the session (two fixed commands). */
 export async function readFlowRouting(session: RouterSession, addresses: Iterable<string>): Promise<FlowRouting> {
   const wanted = [...new Set([...addresses].map((a) => a.toLowerCase()))].filter((a) => isIP(a) !== 0);
-  const addr = await session.exec(RouterCommands.ipAddrs);
-  const routes = wanted.length ? await session.exec(RouterCommands.routeGet, wanted.join('\n') + '\n') : undefined;
+  const [addr, routes] = await Promise.all([
+    session.exec(RouterCommands.ipAddrs),
+    wanted.length ? session.exec(RouterCommands.routeGet, wanted.join('\n') + '\n') : undefined,
+  ]);
   return {
     addrs: addr.code === 0 ? parseIpAddrShow(addr.stdout) : [],
     routes: routes && routes.code === 0 ? parseRouteGet(routes.stdout) : new Map(),

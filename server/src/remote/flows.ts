@@ -104,27 +104,28 @@ export function buildFlowsReport(conntrackText: string, flowtablesText: string, 
   return { flows, flowtables, warnings };
 }
 
-/** `predictor` is a ready predictor, or `{ factory }` to build one from the live flows over this session. */
+/**
+ * `predictor` is a ready predictor, or `{ factory }` to build one from the live flows over this session.
+ * The reads run concurrently on the one connection (one channel each): on a busy router every exec
+ * costs a round trip and a process start, and the flows view should not pay them one after another.
+ */
 export async function readFlows(session: RouterSession, predictor?: FlowPredictor | { factory: FlowPredictorFactory }): Promise<FlowsReport> {
-  let ct = await session.exec(RouterCommands.conntrack);
   const warnings: string[] = [];
+  const ftP = session.exec(RouterCommands.listFlowtables);
+  const acctP = session.exec(RouterCommands.conntrackAcct);
+  let ct = await session.exec(RouterCommands.conntrack);
   if (ct.code === 127 || (ct.code !== 0 && /not found/.test(ct.stderr))) {
     ct = await session.exec(RouterCommands.procConntrack);
     if (ct.code !== 0) warnings.push(`neither conntrack nor /proc/net/nf_conntrack is readable: ${ct.stderr.trim()}`);
   } else if (ct.code !== 0) {
     warnings.push(`conntrack -L failed: ${ct.stderr.trim()}`);
   }
-  const ft = await session.exec(RouterCommands.listFlowtables);
-  const acct = await session.exec(RouterCommands.conntrackAcct);
-  let predict: FlowPredictor | undefined;
-  if (typeof predictor === 'object') {
-    try {
-      predict = await predictor.factory(parseConntrackListing(ct.stdout).map(toLiveFlow), session);
-    } catch (err) {
-      warnings.push(`no prediction: ${(err as Error).message}`);
-    }
-  } else predict = predictor;
-  const report = buildFlowsReport(ct.stdout, ft.code === 0 ? ft.stdout : '', acct.code === 0 ? acct.stdout : undefined, predict);
+  const predictP: Promise<FlowPredictor | string | undefined> = typeof predictor === 'object'
+    ? predictor.factory(parseConntrackListing(ct.stdout).map(toLiveFlow), session).catch((err: Error) => `no prediction: ${err.message}`)
+    : Promise.resolve(predictor);
+  const [ft, acct, predict] = await Promise.all([ftP, acctP, predictP]);
+  if (typeof predict === 'string') warnings.push(predict);
+  const report = buildFlowsReport(ct.stdout, ft.code === 0 ? ft.stdout : '', acct.code === 0 ? acct.stdout : undefined, typeof predict === 'string' ? undefined : predict);
   report.warnings.unshift(...warnings);
   if (ft.code !== 0) report.warnings.push(`nft list flowtables failed: ${ft.stderr.trim()}`);
   return report;

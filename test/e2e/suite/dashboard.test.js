@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const vscode = require('vscode');
-const { waitFor, openEditor, shot, ui, sleep, lab: labInfo, activate } = require('./helpers');
+const { waitFor, openEditor, shot, ui, sleep, lab: labInfo, activate, revertAndCloseAll } = require('./helpers');
 const traffic = require('./lab-traffic');
 
 const DASHBOARD = 'nftablesOffload.remote.dashboard';
@@ -34,7 +34,10 @@ describe('offload dashboard with live counters', function () {
       this.skip();
     }
   });
-  after(() => traffic.stop());
+  after(async () => {
+    traffic.stop();
+    await revertAndCloseAll();
+  });
 
   it('renders live counters and the chart (VM lab with flowtables, else the netns lab without)', async () => {
     const { vm, reason } = await vmLab();
@@ -66,6 +69,7 @@ describe('offload dashboard with live counters', function () {
     // the chart draws its lines from the third sample on; wait for them, then a few more samples
     await ui('webview-selector', { selector: '#chart polyline.fast', timeout: 90000 });
     await sleep(vm ? 10000 : 5000);
+    await vscode.commands.executeCommand('workbench.action.closeSidebar'); // the page at full width
     await shot('dashboard', 500);
   });
 });

@@ -81,10 +81,28 @@ async function ui(action, arg = {}) {
   const id = `ui-${process.pid}-${++uiSeq}`;
   const done = path.join(dir, `${id}.done`);
   console.log(`@@ui:${id}:${action}:${JSON.stringify(arg)}@@`);
-  await waitFor(`driver action ${action} ${JSON.stringify(arg)}`, () => fs.existsSync(done), 30000);
+  // longer than any timeout the driver applies itself, so its error message comes back
+  await waitFor(`driver action ${action} ${JSON.stringify(arg)}`, () => fs.existsSync(done), (arg.timeout ?? 30000) + 30000);
   const result = fs.readFileSync(done, 'utf8');
   fs.rmSync(done, { force: true });
   if (result !== 'ok') throw new Error(`driver action ${action} ${JSON.stringify(arg)} failed: ${result}`);
+}
+
+/** Closes every editor, discarding unsaved edits (tests never save into the workspace copy). */
+async function revertAndCloseAll() {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.path ?? '\0';
+  for (const doc of vscode.workspace.textDocuments) {
+    // only our own edits: workspace files and untitled documents (a pulled ruleset would
+    // otherwise ask "Save?" in a modal dialog, which VS Code refuses during tests)
+    if (!doc.isDirty || !(doc.uri.scheme === 'untitled' || doc.uri.path.startsWith(folder))) continue;
+    try {
+      await vscode.window.showTextDocument(doc, { preview: false });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } catch (e) {
+      console.log(`    (could not revert ${doc.uri.toString()}: ${e.message})`);
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
 /** Opens a ruleset so the extension activates (onLanguage:nftables), and waits for it. */
@@ -105,4 +123,4 @@ function lab() {
   }
 }
 
-module.exports = { EXTENSION_ID, sleep, waitFor, wsUri, openEditor, posOf, diagnostics, codeOf, shot, ui, lab, activate };
+module.exports = { EXTENSION_ID, sleep, waitFor, wsUri, openEditor, posOf, diagnostics, codeOf, shot, ui, lab, activate, revertAndCloseAll };

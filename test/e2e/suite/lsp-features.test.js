@@ -5,21 +5,11 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
-const { EXTENSION_ID, waitFor, wsUri, openEditor, posOf, diagnostics, codeOf, shot, ui, sleep } = require('./helpers');
+const { EXTENSION_ID, waitFor, wsUri, openEditor, posOf, diagnostics, codeOf, shot, ui, sleep, revertAndCloseAll } = require('./helpers');
 
 const HOME = 'home-router.nft';
 const GUEST = 'guest-wifi.nft';
-
-/** Closes every editor, discarding unsaved edits (tests never save into the workspace copy). */
-async function revertAndCloseAll() {
-  for (const doc of vscode.workspace.textDocuments) {
-    if (doc.isDirty) {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
-    }
-  }
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-}
+const GUEST_DEFS = 'guest-wifi-interfaces.nft';
 
 const rangeOf = (doc, needle, nth = 0) => new vscode.Range(posOf(doc, needle, 0, nth), posOf(doc, needle, needle.length, nth));
 const rangeText = (r) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
@@ -37,6 +27,30 @@ describe('language features (real VS Code, installed .vsix)', function () {
     assert.strictEqual(editor.document.languageId, 'nftables');
     await waitFor('extension activation', () => ext.isActive, 60000);
     console.log(`    (VS Code ${vscode.version}, extension ${ext.packageJSON.version} at ${ext.extensionPath})`);
+  });
+
+  it('the installed .vsix holds the bundles, icon, changelog and licence, and nothing else', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const files = [];
+    const walk = (dir, rel) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name), `${rel}${e.name}/`);
+        else files.push(`${rel}${e.name}`);
+      }
+    };
+    walk(ext.extensionPath, '');
+    for (const f of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'bin/nft-offload.js', 'images/icon.png']) {
+      assert.ok(files.includes(f), `${f} missing from the package`);
+    }
+    assert.ok(files.some((f) => /^changelog\.md$/i.test(f)), 'no changelog');
+    assert.ok(files.some((f) => /^licen[sc]e(\.txt|\.md)?$/i.test(f)), 'no licence');
+    const unexpected = files.filter((f) => /(^|\/)(node_modules|src|test|docs|examples)\/|\.map$|\.ts$|\.vsix$/.test(f));
+    assert.deepStrictEqual(unexpected, [], 'dev files in the package');
+    // The bundled CLI runs from the package (with the extension host's Node).
+    const r = require('child_process').spawnSync(process.execPath, [path.join(ext.extensionPath, 'bin', 'nft-offload.js'), 'check', '--json', wsUri(HOME).fsPath],
+      { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.files[0].diagnostics.some((d) => d.code === 'OFF002'), r.stderr);
   });
 
   it('diagnostics appear with the right codes, severities and ranges', async () => {
@@ -125,9 +139,9 @@ describe('language features (real VS Code, installed .vsix)', function () {
     const d = defs[0];
     const uri = d.targetUri ?? d.uri;
     const range = d.targetSelectionRange ?? d.targetRange ?? d.range;
-    assert.strictEqual(path.basename(uri.path), HOME);
-    const home = await vscode.workspace.openTextDocument(wsUri(HOME));
-    assert.strictEqual(range.start.line, posOf(home, 'define LAN_IF').line);
+    assert.strictEqual(path.basename(uri.path), GUEST_DEFS);
+    const defsDoc = await vscode.workspace.openTextDocument(wsUri(GUEST_DEFS));
+    assert.strictEqual(range.start.line, posOf(defsDoc, 'define LAN_IF').line);
   });
 
   it('rename changes every reference, across the include', async () => {
@@ -140,17 +154,19 @@ describe('language features (real VS Code, installed .vsix)', function () {
     assert.match(home.getText(), /ip saddr @trusted_admins tcp dport 22/);
     assert.doesNotMatch(home.getText(), /admin_hosts/);
 
-    // A define used in both files: renaming it from the including file edits both.
+    // A define from the included file: renaming it where it is used edits both files.
     const guest = (await openEditor(GUEST)).document;
-    const edit2 = await vscode.commands.executeCommand('vscode.executeDocumentRenameProvider', guest.uri, posOf(guest, 'iifname $LAN_IF', 'iifname $'.length), 'LAN_PORT');
+    const edit2 = await vscode.commands.executeCommand('vscode.executeDocumentRenameProvider', guest.uri, posOf(guest, 'iifname $GUEST_IF', 'iifname $'.length), 'GUEST_VLAN');
     const files = edit2.entries().map(([u]) => path.basename(u.path)).sort();
-    assert.deepStrictEqual(files, [GUEST, HOME].sort());
+    assert.deepStrictEqual(files, [GUEST, GUEST_DEFS].sort());
     assert.ok(await vscode.workspace.applyEdit(edit2));
-    assert.match(home.getText(), /define LAN_PORT = "lan0"/);
-    assert.match(guest.getText(), /oifname \$LAN_PORT counter drop/);
-    await waitFor('diagnostics after renames, with no error', () => {
-      const d = diagnostics(home.uri);
-      return d.length > 0 && !d.some((x) => x.severity === vscode.DiagnosticSeverity.Error) && d;
+    const defs = await vscode.workspace.openTextDocument(wsUri(GUEST_DEFS));
+    assert.match(defs.getText(), /define GUEST_VLAN = "lan0\.20"/);
+    assert.match(guest.getText(), /iifname \$GUEST_VLAN oifname \$LAN_IF counter drop/);
+    assert.match(guest.getText(), /iifname \{ \$LAN_IF, \$GUEST_VLAN \}/);
+    await waitFor('diagnostics after the renames, with no error', () => {
+      const d = diagnostics(guest.uri);
+      return !d.some((x) => x.severity === vscode.DiagnosticSeverity.Error);
     });
   });
 
@@ -202,6 +218,16 @@ describe('language features (real VS Code, installed .vsix)', function () {
     const ftLine = posOf(doc, 'flowtable ft').line;
     assert.ok(lenses.some((l) => l.range.start.line === ftLine), `no lens on the flowtable; lenses: ${titles.join(' | ')}`);
     console.log(`    lenses: ${titles.join(' | ')}`);
+    // The guest router adds flows before accepting established traffic: its lens says fast.
+    const guest = await vscode.workspace.openTextDocument(wsUri(GUEST));
+    const guestLenses = await waitFor('guest-wifi.nft code lenses', async () => {
+      const l = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', guest.uri);
+      return l && l.length > 0 && l;
+    });
+    const guestForward = posOf(guest, 'chain forward').line;
+    const guestTitles = guestLenses.filter((l) => l.range.start.line === guestForward).map((l) => l.command?.title);
+    console.log(`    guest-wifi.nft forward lenses: ${guestTitles.join(' | ')}`);
+    assert.ok(guestTitles.some((t) => /fast/i.test(t)), `no fast-path verdict on guest-wifi.nft's forward chain: ${guestTitles.join(' | ')}`);
     // Screenshot: the forward chain with its verdict lens.
     const top = new vscode.Position(Math.max(0, forwardLine - 3), 0);
     editor.selection = new vscode.Selection(top, top);

@@ -5,7 +5,7 @@
 const assert = require('assert');
 const { execFileSync } = require('child_process');
 const vscode = require('vscode');
-const { waitFor, wsUri, openEditor, shot, ui, sleep, lab: labInfo, activate } = require('./helpers');
+const { waitFor, wsUri, openEditor, shot, ui, sleep, lab: labInfo, activate, revertAndCloseAll } = require('./helpers');
 const traffic = require('./lab-traffic');
 
 const IDS = {
@@ -16,8 +16,7 @@ const IDS = {
   rollbackNow: 'nftablesOffload.remote.rollbackNow',
 };
 const VIEW = 'nftablesOffload.routers';
-const LIVE_SCHEME = 'nftables-live';
-const ROLLBACK_SECONDS = 10; // nftablesOffload.remote.rollbackSeconds in the runner's settings
+const ROLLBACK_SECONDS = 20; // nftablesOffload.remote.rollbackSeconds in the runner's settings
 
 const ruleset = (marker) => `flush ruleset
 table inet lab {
@@ -59,18 +58,24 @@ describe('remote routers in real VS Code (netns lab: real sshd, real nft)', func
   });
   after(async () => {
     if (lab) traffic.stop();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await revertAndCloseAll();
   });
 
   it('the Routers view connects to the lab router and pulls the live ruleset', async () => {
     await vscode.commands.executeCommand(`${VIEW}.focus`);
+    await ui('widen-sidebar', { dx: 180 }); // flow rows readable in the screenshot
     await vscode.commands.executeCommand(IDS.connect, router);
     await vscode.commands.executeCommand(IDS.pullRuleset, router);
-    const editor = await waitFor('the live ruleset editor', () =>
-      vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === LIVE_SCHEME));
-    assert.match(editor.document.getText(), /table inet lab/);
-    assert.match(editor.document.getText(), /comment "e2e-initial"/);
+    // The pulled ruleset opens in a new (untitled) nftables editor.
+    const editor = await waitFor('an editor with the live ruleset', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme !== 'file' && e.document.getText().includes('comment "e2e-initial"')));
+    assert.strictEqual(editor.document.languageId, 'nftables');
+    assert.match(editor.document.getText(), /table inet lab \{/);
     await sleep(2500); // one flow refresh, so the view lists the live flow
+    // Expand the router in the view (a real click on its arrow), then its collapsed children.
+    const collapsed = '.pane-body .monaco-list-row[aria-expanded="false"]';
+    await ui('click', { selector: collapsed, text: router, exact: false, inner: '.monaco-tl-twistie' });
+    for (let i = 0; i < 3; i++) await ui('click', { selector: collapsed, inner: '.monaco-tl-twistie', timeout: 2000 }).catch(() => undefined);
     await shot('routers-view', 800);
   });
 
@@ -82,11 +87,14 @@ describe('remote routers in real VS Code (netns lab: real sshd, real nft)', func
     // extension tests run ("DialogService: refused to show dialog in tests").
     const applying = vscode.commands.executeCommand(IDS.safeApply, uri, router, { approved: true });
     await waitFor('the new ruleset live on the router', () => live().includes('e2e-confirmed'), 60000);
-    await sleep(1500); // the countdown is on screen
-    await shot('apply-countdown', 500);
+    // The countdown: status bar item, and its notification (opened in the notification centre,
+    // since a toast may already have slid away).
+    await vscode.commands.executeCommand('notifications.showList');
+    await shot('apply-countdown', 800);
     // Confirm the way a user does: the notification's button (the command without a driver).
-    if (process.env.NFO_E2E_SHOTS) await ui('click-notification-button', { text: 'Confirm' });
+    if (process.env.NFO_E2E_SHOTS) await ui('click', { selector: '.notifications-center .monaco-button', text: 'Confirm' });
     else await vscode.commands.executeCommand(IDS.confirmApply);
+    await vscode.commands.executeCommand('notifications.hideList');
     const outcome = await applying;
     if (outcome) assert.strictEqual(outcome.status, 'confirmed', outcome.message);
     await sleep((ROLLBACK_SECONDS + 3) * 1000); // past the router's own rollback timer

@@ -1,4 +1,4 @@
-import { DocumentDiagnosticReportKind, type Connection, type Diagnostic, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import { DocumentDiagnosticReportKind, MessageType, ShowMessageNotification, type Connection, type Diagnostic, type DocumentDiagnosticParams, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import type { Finding } from '../../core/finding';
 import type { LineIndex } from '../../core/line-index';
 import { applyOverrides } from '../../ide/findings';
@@ -81,6 +81,7 @@ export class Diagnostics {
   /** A document was opened or edited. */
   changed(uri: string, opened: boolean): void {
     const owner = this.state.owner(uri);
+    if (opened) this.publishIncluded();
     if (this.push) {
       this.schedule(uri, opened ? 0 : DIAGNOSTICS_DEBOUNCE_MS);
       if (owner !== uri) this.schedule(owner);
@@ -152,10 +153,14 @@ export class Diagnostics {
   /** Pushes the findings of included files that are not open (the union over every analysis that read them). */
   publishIncluded(a?: Analysis): void {
     const paths = new Set<string>(this.included);
-    if (a) for (const p of a.deps.keys()) if (p !== a.path) paths.add(p);
+    for (const x of a ? [a] : this.state.allAnalyses()) for (const p of x.deps.keys()) if (p !== x.path) paths.add(p);
     for (const [owner, r] of this.state.nft) for (const f of r.findings) if (f.file && f.file !== this.state.snapshot(owner)?.file) paths.add(f.file);
     for (const path of paths) {
-      if (this.state.uriOfPath(path)) continue; // open: its own diagnostics cover it
+      if (this.state.uriOfPath(path)) {
+        // Open now: its own (pulled or pushed) diagnostics cover it; withdraw what we pushed.
+        if (this.included.delete(path) && !this.push) void this.connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
+        continue;
+      }
       const findings: Finding[] = [];
       const seen = new Set<string>();
       const add = (f: Finding) => {
@@ -222,7 +227,7 @@ export class Diagnostics {
     if (r.status === 'unavailable' && r.note) {
       if (!this.nftNoted) {
         this.nftNoted = true;
-        void this.connection.window.showInformationMessage(`nftables-offload: ${r.note}`);
+        void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `nftables-offload: ${r.note}` });
       }
     }
     const texts = new Map(knownTexts);

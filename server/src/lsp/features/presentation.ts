@@ -11,7 +11,7 @@ import { hoverAt } from '../../ide/hover';
 import { complete, type CompletionHooks, type CompletionKind } from '../../ide/completion';
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from '../../ide/semantic-tokens';
 import { foldingRanges, selectionSpans } from '../../ide/structure';
-import { flowAddHints, flowLenses, inlayHints, type FlowView, type LensData } from '../../ide/lens';
+import { flowAddHints, flowLenses, inlayHints, type FlowView } from '../../ide/lens';
 import { parseBlockAt } from '../../ide/incremental-syntax';
 import type { HoverModel } from '../../ide/hover';
 import { representativePredictions } from '../../offload';
@@ -38,8 +38,6 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
 
 export interface PresentationHooks {
   completion?: CompletionHooks;
-  /** Replaces the offload lenses (tests, other front ends). */
-  flowLens?: (file: string) => LensData[] | undefined;
 }
 
 /** `line N` in the file being shown, `name:N` in another file. */
@@ -135,8 +133,8 @@ export function registerPresentation(connection: Connection, state: ServerState,
     guard(connection, 'codeLens', (p) => {
       const snap = state.snapshot(p.textDocument.uri);
       if (!snap || snap.refused) return null;
-      const fv = hooks.flowLens ? undefined : flowView(state, p.textDocument.uri, snap.file);
-      const data = hooks.flowLens ? hooks.flowLens(snap.file) ?? [] : fv ? flowLenses(snap.file, fv) : [];
+      const fv = flowView(state, p.textDocument.uri, snap.file);
+      const data = fv ? flowLenses(snap.file, fv) : [];
       const lenses = data.map((l) => ({ range: snap.lines.rangeOf(l.span), command: { title: l.title, command: '' } }));
       const includers = state.includers(snap.file);
       if (includers.length) lenses.unshift({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title: `included by ${includers.join(', ')}`, command: '' } });
