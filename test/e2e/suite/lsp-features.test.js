@@ -5,7 +5,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
-const { EXTENSION_ID, waitFor, wsUri, openEditor, posOf, diagnostics, codeOf, shot, ui, sleep, revertAndCloseAll } = require('./helpers');
+const { EXTENSION_ID, waitFor, wsUri, openEditor, posOf, diagnostics, codeOf, shot, ui, sleep, revertAndCloseAll, activate } = require('./helpers');
 
 const HOME = 'home-router.nft';
 const GUEST = 'guest-wifi.nft';
@@ -16,6 +16,11 @@ const rangeText = (r) => `${r.start.line}:${r.start.character}-${r.end.line}:${r
 
 describe('language features (real VS Code, installed .vsix)', function () {
   afterEach(revertAndCloseAll);
+  // Any test may run first (NFO_E2E_GREP): the language server answers once it has started.
+  before(async () => {
+    await activate();
+    await waitFor('first diagnostics from the language server', () => diagnostics(wsUri(HOME)).length > 0, 60000);
+  });
 
   it('opening a ruleset activates the extension from the installed .vsix', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
