@@ -15,14 +15,15 @@ const ALLOWED: Record<string, string[]> = {
   analysis: ['core', 'syntax', 'semantics', 'offload', 'nft', 'workspace'],
   ide: ['core', 'syntax', 'semantics', 'offload', 'analysis'],
   lsp: ['core', 'syntax', 'semantics', 'offload', 'analysis', 'ide', 'nft', 'workspace', 'remote'],
-  cli: ['core', 'syntax', 'semantics', 'offload', 'analysis', 'nft', 'remote', 'workspace', 'lsp'],
+  cli: ['core', 'syntax', 'semantics', 'offload', 'analysis', 'nft', 'remote', 'workspace', 'lsp', 'preview'],
   nft: ['core'],
   remote: ['core', 'nft'],
   workspace: ['core', 'semantics'],
+  preview: ['core', 'syntax', 'semantics', 'offload', 'remote'],
 };
 
 /** Server modules the VS Code client may bundle (pure, no LSP types). */
-const CLIENT_MAY_USE = ['remote', 'nft', 'offload', 'semantics', 'lsp/protocol'];
+const CLIENT_MAY_USE = ['remote', 'nft', 'preview', 'lsp/protocol'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -3,9 +3,9 @@
 // the real predictor or written out, since conntrack gives the predictor no interfaces).
 import { describe, expect, it } from 'vitest';
 import type { FlowRow, PredictedPath } from '../../server/src/remote';
-import { applyPreviewSentence, countApplyPreview } from '../../client/src/remote/apply-preview';
-import { predictRuleset } from '../../client/src/remote/predictor';
-import { buildHwPreview } from '../../client/src/remote/router-facts';
+import { applyPreviewSentence, countApplyPreview } from '../../server/src/preview';
+import { predictRuleset } from '../../server/src/preview';
+import { buildHwPreview } from '../../server/src/preview';
 import { clientFixture, facts, fixtureReport } from './helpers';
 
 const local = (devices = 'eth0, lan1', flags = 'flags offload') =>

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFlowsReport, parseDriverNames, parseEthtoolHwTc, parseIpDetailLink, parseKernelVersion, type FlowsReport } from '../../server/src/remote';
-import type { RouterFacts } from '../../client/src/remote/router-facts';
-import { predictRuleset } from '../../client/src/remote/predictor';
+import type { RouterFacts } from '../../server/src/preview';
+import { predictRuleset } from '../../server/src/preview';
 import type { TreeNodeSpec } from '../../client/src/remote/router-tree-model';
 
 export const remoteFixture = (name: string) => readFileSync(join(__dirname, '..', 'remote', 'fixtures', name), 'utf8');

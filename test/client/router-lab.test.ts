@@ -10,8 +10,8 @@ import {
   appendKnownHost, connectRouter, parseSshUrl, pullRuleset, readFlows, type HostKeyQuestion, type SshTarget,
 } from '../../server/src/remote';
 import { decideHostKey, hostKeyDialog } from '../../client/src/remote/host-key-decision';
-import { predictRuleset } from '../../client/src/remote/predictor';
-import { buildHwPreview, readRouterFacts } from '../../client/src/remote/router-facts';
+import { predictRuleset } from '../../server/src/preview';
+import { buildHwPreview, readRouterFacts } from '../../server/src/preview';
 import { buildRouterNode } from '../../client/src/remote/router-tree-model';
 import { netnsLabUp, type NetnsLab } from '../remote/lab/netns-lab';
 

@@ -2,7 +2,7 @@
 // real offload predictions and real hardware-preview predictions. No VS Code involved.
 import { describe, expect, it } from 'vitest';
 import { countFlows, statusBarText } from '../../client/src/remote/flow-summary';
-import { buildHwPreview } from '../../client/src/remote/router-facts';
+import { buildHwPreview } from '../../server/src/preview';
 import { buildRouterNode, MAX_FLOW_NODES, flowNodes, type RouterViewState } from '../../client/src/remote/router-tree-model';
 import { facts, fixtureReport, renderTree } from './helpers';
 

@@ -83,6 +83,8 @@ describe('remote over real sshd in network namespaces', () => {
     const r = await cli(['apply', lab.url, write(lab, 'good.nft', GOOD), ...common(lab), '--rollback-after', '5']);
     expect(r.stdout).toContain('applied and confirmed');
     expect(r.code).toBe(0);
+    // The hardware preview comes before the apply (this lab has no offload hardware: it says so).
+    expect(r.stderr).toMatch(/: preview: /);
     await sleep(6500);
     const live = liveRuleset(lab);
     expect(live).toContain('table inet lab');

@@ -7,13 +7,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { detectRouterProfile, prepareUpload, readFlows, safeApply, type ApplyOutcome } from '../../../server/src/remote';
-import { applyPreviewSentence } from '../remote/apply-preview';
+import { detectRouterProfile, prepareUpload, safeApply, type ApplyOutcome } from '../../../server/src/remote';
+import { previewApply } from '../../../server/src/preview';
 import type { ApplyCountdownUi } from '../remote/apply-ui';
 import { userDeadline } from '../remote/confirm-countdown';
 import { routerTarget } from '../remote/connect-options';
-import { predictRuleset } from '../remote/predictor';
-import { buildHwPreview, readRouterFacts } from '../remote/router-facts';
 import type { RouterHub } from '../remote/router-hub';
 import { readSettings } from '../settings';
 import { findingsToDiagnostics } from './document-commands';
@@ -33,10 +31,7 @@ async function preflight(hub: RouterHub, name: string, text: string, file: strin
   if (prep.error) return { notes: [], error: prep.error };
   const out: Preflight = { notes: [...prep.notes] };
   try {
-    const local = predictRuleset(file, text);
-    const report = await readFlows(session, { factory: local.factory });
-    const facts = hub.get(name)?.facts ?? (await readRouterFacts(session));
-    out.preview = applyPreviewSentence(report.flows, buildHwPreview(facts, local.flowtables));
+    out.preview = await previewApply(session, file, text, hub.get(name)?.facts);
   } catch (e) {
     out.notes.push(`no hardware preview: ${(e as Error).message}`);
   }

@@ -17,8 +17,8 @@ import { readSettings, SETTINGS_SECTION, type RouterSetting } from '../settings'
 import { ChartSeries } from './chart-series';
 import { connectOptionsFor, knownHostsSaveFile, routerTarget } from './connect-options';
 import { makeHostKeyPrompt } from './host-key-prompt';
-import { predictRuleset, type RulesetPrediction } from './predictor';
-import { buildHwPreview, readRouterFacts, type RouterFacts } from './router-facts';
+import { predictRuleset, type RulesetPrediction } from '../../../server/src/preview';
+import { buildHwPreview, readRouterFacts, type RouterFacts } from '../../../server/src/preview';
 import type { RouterSecrets } from './router-secrets';
 import type { RouterViewState } from './router-tree-model';
 import { promptSecret } from './secret-prompt';

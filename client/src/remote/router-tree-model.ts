@@ -7,7 +7,7 @@
 import type { FlowRow, FlowsReport } from '../../../server/src/remote';
 import { CommandIds, TreeItemContexts, type CommandId } from '../commands/command-ids';
 import { countFlows, describePath, flowKey, flowLabel, formatBytes, isMismatch } from './flow-summary';
-import type { HwPreviewReport } from './router-facts';
+import type { HwPreviewReport } from '../../../server/src/preview';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
 

@@ -6,6 +6,7 @@ import {
   type RouterSession, type SecretProvider, type SshTarget,
 } from '../remote';
 import { liveFlowPredictor } from './live-flow-predictor';
+import { previewApply } from '../preview';
 
 /**
  * `nft-offload remote <check|apply|pull|diff|flows> ssh://user@host[:port] [FILE]
@@ -170,15 +171,22 @@ export async function runRemoteCommand(argv: string[], io: CliIo): Promise<numbe
   const file = p.file ?? '';
 
   if (p.verb === 'apply') {
-    const results = await forEachTarget(p.targets, (target) =>
-      safeApply({
+    const previews = new Map<SshTarget, string>();
+    const results = await forEachTarget(p.targets, async (target) => {
+      // The hardware-acceleration preview comes first ("12 live flows would move to hardware, …").
+      // It is advice: a router where it cannot be worked out is still applied.
+      const preview = await applyPreviewFor(() => connectRouter(optsFor(target)), file, text);
+      previews.set(target, preview);
+      if (!p.json) io.stderr(`${describeTarget(target)}: preview: ${preview}\n`);
+      return safeApply({
         connect: () => connectRouter(optsFor(target)),
         target, ruleset: text, file, rollbackAfterSeconds: p.rollbackAfter,
         log: p.json ? undefined : (m) => io.stderr(`${m}\n`),
-      }),
-    );
+      });
+    });
     if (p.json) {
-      io.stdout(JSON.stringify({ results: results.map((r) => ({ ...r, findings: findingJson(r.findings, text) })) }, null, 2) + '\n');
+      const preview = (r: ApplyOutcome) => previews.get(p.targets.find((t) => describeTarget(t) === r.target) ?? p.targets[0]);
+      io.stdout(JSON.stringify({ results: results.map((r) => ({ ...r, preview: preview(r), findings: findingJson(r.findings, text) })) }, null, 2) + '\n');
     } else {
       for (const r of results) {
         for (const n of r.notes) io.stdout(`${r.target}: note: ${n}\n`);
@@ -242,4 +250,17 @@ export function applyExitCode(results: ApplyOutcome[]): number {
   if (results.some((r) => r.status === 'rolled-back')) return 3;
   if (results.some((r) => r.status === 'rejected')) return 1;
   return 0;
+}
+
+/** The pre-apply preview sentence, or why there is none; never throws. */
+async function applyPreviewFor(connect: () => Promise<RouterSession>, file: string, text: string): Promise<string> {
+  let session: RouterSession | undefined;
+  try {
+    session = await connect();
+    return (await previewApply(session, file, text)) ?? 'no live forwarded flows to preview';
+  } catch (e) {
+    return `no preview (${(e as Error).message})`;
+  } finally {
+    session?.close();
+  }
 }

@@ -237,7 +237,9 @@ describe('language features (real VS Code, installed .vsix)', function () {
     const top = new vscode.Position(Math.max(0, forwardLine - 3), 0);
     editor.selection = new vscode.Selection(top, top);
     editor.revealRange(new vscode.Range(top, top), vscode.TextEditorRevealType.AtTop);
+    await vscode.commands.executeCommand('workbench.action.closeSidebar'); // room for the lens line
     await sleep(300);
     await shot('code-lens', 1000);
+    await vscode.commands.executeCommand('workbench.view.explorer');
   });
 });

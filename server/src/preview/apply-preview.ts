@@ -9,8 +9,9 @@
  * goes to hardware only if every device of the offloading flowtables would take it; when devices
  * disagree the flow is counted as "depends on the interface".
  */
-import type { FlowRow } from '../../../server/src/remote';
-import type { HwPreviewReport } from './router-facts';
+import { readFlows, type FlowRow, type RouterSession } from '../remote';
+import { buildHwPreview, readRouterFacts, type HwPreviewReport, type RouterFacts } from './router-facts';
+import { predictRuleset } from './ruleset-predictor';
 
 export interface ApplyPreviewCounts {
   hardware: number;
@@ -79,4 +80,15 @@ export function applyPreviewSentence(flows: FlowRow[], preview: HwPreviewReport)
       .map(([k, one, many], i) => `${k}${i === 0 ? ` live flow${k === 1 ? '' : 's'}` : ''} ${k === 1 ? one : many}`)
       .join(', ') + '.'
   );
+}
+
+/**
+ * The preview for applying `text` (the local file `file`) on the router behind `session`: the
+ * live flows predicted against the new ruleset with the router's routes, and the new
+ * flowtables on the router's devices. `facts` may come from a cache (the editor keeps them).
+ */
+export async function previewApply(session: RouterSession, file: string, text: string, facts?: RouterFacts): Promise<string | undefined> {
+  const local = predictRuleset(file, text);
+  const report = await readFlows(session, { factory: local.factory });
+  return applyPreviewSentence(report.flows, buildHwPreview(facts ?? (await readRouterFacts(session)), local.flowtables));
 }

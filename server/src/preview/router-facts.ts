@@ -7,7 +7,7 @@
 import {
   parseDriverNames, parseEthtoolHwTc, parseIpDetailLink, parseKernelVersion, parsePpeEntries, predictDevicePath, RouterCommands,
   type DevicePathPrediction, type FlowtableInfo, type HwTcState, type KernelVersion, type LinkInfo, type PpeEntry, type RouterSession,
-} from '../../../server/src/remote';
+} from '../remote';
 
 export interface RouterFacts {
   kernel?: KernelVersion;

@@ -1,24 +1,16 @@
 /**
- * Client-side adapter to the offload analysis, so the Routers view can show "predicted" next to
- * "actual" for live flows, and the pre-apply preview can predict the new ruleset.
- *
- * EXCEPTION to the client import rule (client/ imports only server/src/{remote,nft,lsp/protocol.ts}):
- * the lead allowed this one file to import semantics/ and offload/ directly. They are pure (no
- * I/O, never throw), and the extension bundle contains the analysis anyway (esbuild bundles
- * client/src/extension.ts with everything it reaches). Nothing else in client/ may import them;
- * a custom LSP request (lsp/ owner) can replace this file later without changing its callers.
- * No `vscode` import.
+ * Predictions for live flows from a ruleset text (a live `nft list ruleset` or a local file), for
+ * the `predicted` column of flows and for the pre-apply preview. Shared by the CLI and the editor.
  *
  * Conntrack records no interfaces, so `factory` asks the router for its routes to the flows'
- * endpoints (remote/flow-routing.ts, as the CLI's live-flow-predictor.ts does) and predicts with
- * those iif/oif; flows to or from the router itself are not forwarded, hence slow. Route answers
- * are cached per address for the life of one prediction (one pull of the ruleset), so a refresh
- * asks only about new endpoints.
+ * endpoints (remote/flow-routing.ts) and predicts with those iif/oif; flows to or from the router
+ * itself are not forwarded, hence slow. Route answers are cached per address for the life of one
+ * prediction (one pull of the ruleset), so a refresh asks only about new endpoints.
  */
-import type { FlowPredictor, FlowPredictorFactory, FlowtableInfo, LiveFlow, RouteAnswer } from '../../../server/src/remote';
-import { interfacesFor, readFlowRouting } from '../../../server/src/remote';
-import { makeFlowPredictor } from '../../../server/src/offload';
-import { buildRulesetModel, NO_INCLUDES, type RulesetModel } from '../../../server/src/semantics';
+import type { FlowPredictor, FlowPredictorFactory, FlowtableInfo, LiveFlow, RouteAnswer } from '../remote';
+import { interfacesFor, readFlowRouting } from '../remote';
+import { makeFlowPredictor } from '../offload';
+import { buildRulesetModel, NO_INCLUDES, type RulesetModel } from '../semantics';
 
 export interface RulesetPrediction {
   /** Predicts without interfaces (open facts stay open: often "unknown"). */
