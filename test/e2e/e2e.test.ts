@@ -28,9 +28,10 @@ it('e2e suite in real VS Code (code-server + Chromium) passes', async () => {
     child.on('close', resolve);
   });
   const text = out.join('');
-  // The mocha report and the timings line, whatever the result (vitest shows console output).
-  const report = text.split('\n').filter((l) => !/^\s*(INFO|DONE|[│├└])|^\s+[│├└]/.test(l)).join('\n');
-  console.log(report.slice(-20_000));
+  // The whole mocha report when something failed; else the totals and the timings line.
+  const report = text.split('\n').filter((l) => !/^\s*(INFO|DONE|[│├└])|^\s+[│├└]/.test(l));
+  const ok = code === 0 && /\d+ passed, 0 failed/.test(text);
+  console.log((ok ? report.filter((l) => /passed, \d+ failed|^\[e2e\]/.test(l)) : report).join('\n').slice(-20_000));
   expect(code, 'run-code-server.mjs exit code (see the report above)').toBe(0);
   expect(text).toMatch(/\d+ passed, 0 failed/);
 }, FIRST_RUN_LIMIT_MS);

@@ -155,8 +155,18 @@ export function startVmLabInBackground(runDir) {
   return {
     stateFile,
     async down() {
-      await ready;
-      await lab?.down();
+      // A VM still waiting for the lab's lock (or booting) when the suite ends is not waited for:
+      // its lock holder and qemu are this process's children, stopped here by name.
+      await Promise.race([ready, new Promise((r) => setTimeout(r, 15000))]);
+      if (lab) return lab.down();
+      for (const name of ['qemu-system-x86_64', 'flock']) {
+        const pids = spawnSync('pgrep', ['-P', String(process.pid), '-x', name], { encoding: 'utf8' }).stdout ?? '';
+        for (const pid of pids.split('\n').filter(Boolean)) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch { /* gone */ }
+        }
+      }
     },
   };
 }

@@ -38,3 +38,53 @@ describe('quick-fix round trip', () => {
     });
   }
 });
+
+// "Exclude a flow class on purpose": a conntrack mark bit set by the class and checked by
+// `flow add` keeps exactly that traffic on the slow path (so its counter keeps counting, in both
+// directions); other traffic still offloads.
+const IPERF_COUNTED = `table inet filter {
+	flowtable ft {
+		hook ingress priority filter
+		devices = { lan0, wan0 }
+		counter
+	}
+
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		meta l4proto { tcp, udp } flow add @ft
+		iifname "lan0" oifname "wan0" tcp dport 5201 counter accept comment "iperf, counted"
+		ct state established,related accept
+		iifname "lan0" oifname "wan0" accept
+	}
+}
+`;
+
+describe('quick-fix: keep a flow class on the slow path on purpose', () => {
+  const spec = (s: string) => {
+    const r = parseFlowSpec(s);
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    return r.flow;
+  };
+  it('marks the counted class and guards flow add', () => {
+    const path = 'iperf-counted.nft';
+    const text = IPERF_COUNTED;
+    const counter = offloadFindings(path, text).find((x) => x.code === 'OFF006' && text.slice(x.span.start, x.span.end) === 'counter');
+    const fix = counter?.fixes?.[0];
+    expect(fix?.title).toMatch(/^Keep `iifname "lan0" oifname "wan0" tcp dport 5201` on the slow path on purpose/);
+    const fixed = applyFix(text, fix!);
+    expect(errorsAfterFix(path, fixed)).toEqual([]);
+    const iperf = LAN_WAN.replace('dport=443', 'dport=5201');
+    expect(predictFlow(modelOf(path, text), spec(iperf)).verdict).toBe('fast');
+    expect(predictFlow(modelOf(path, fixed), spec(iperf)).verdict).toBe('slow');
+    expect(predictFlow(modelOf(path, fixed), spec(LAN_WAN)).verdict).toBe('fast');
+    // The reason names the guard the fix added.
+    expect(predictFlow(modelOf(path, fixed), spec(iperf)).reasons.map((r) => r.message).join('\n')).toContain('ct mark & 0x40000000 == 0');
+  });
+  it('offers no such fix for a limit, whose excess would go elsewhere', () => {
+    const path = 'invalid-counter-limit.nft';
+    const text = readFileSync(join(__dirname, 'OFF006-bypassed-when-offloaded', path), 'utf8');
+    const limit = offloadFindings(path, text).find((x) => x.code === 'OFF006' && text.slice(x.span.start, x.span.end).startsWith('limit'));
+    expect(limit).toBeDefined();
+    expect(limit!.fixes ?? []).toEqual([]);
+  });
+});

@@ -119,3 +119,29 @@ export function splitFlowAddVerdict(text: string | undefined, rule: RuleRef, flo
     edits: [{ file: rule.file, span: rule.span, newText: `${[guard, flowPart].filter(Boolean).join(' ')}\n${indent}${[guard, rest].filter(Boolean).join(' ')}` }],
   };
 }
+
+/** The conntrack mark bit the "keep on the slow path" fix uses (other bits are left alone). */
+export const SLOW_PATH_MARK = '0x40000000';
+
+/**
+ * Keep a flow class on the slow path on purpose, so a counter, log or mark on it keeps working:
+ * the class's first packet sets a conntrack mark bit, and `flow add` skips connections that
+ * carry it. A conntrack mark is per connection, so this also holds for the reply direction,
+ * whose packets would otherwise offload the whole flow when they reach `flow add`.
+ */
+export function excludeFromOffload(text: string | undefined, rule: RuleRef, matches: Span[], flowAdd: RuleRef): Fix | undefined {
+  if (!text || !matches.length || rule.file !== flowAdd.file || rule.chain !== flowAdd.chain) return undefined;
+  const classText = text.slice(matches[0].start, matches[matches.length - 1].end).trim();
+  const { indent } = lineStart(text, flowAdd.span.start);
+  return {
+    title: `Keep \`${classText}\` on the slow path on purpose (conntrack mark bit ${SLOW_PATH_MARK}), so this rule keeps seeing its packets`,
+    safety: 'unsafe',
+    edits: [
+      {
+        file: flowAdd.file,
+        span: { start: flowAdd.span.start, end: flowAdd.span.start },
+        newText: `${classText} ct mark set ct mark | ${SLOW_PATH_MARK}\n${indent}ct mark & ${SLOW_PATH_MARK} == 0 `,
+      },
+    ],
+  };
+}

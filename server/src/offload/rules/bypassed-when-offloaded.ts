@@ -2,6 +2,8 @@ import type { Finding } from '../../core/finding';
 import type * as A from '../../syntax/ast';
 import { OFFLOAD_RULES } from '../codes';
 import { allRules, finding, flowAddOf, INET_FAMILIES, type OffloadRule } from '../offload-context';
+import { excludeFromOffload } from '../fixes';
+import { chainLabel } from '../walk-chains';
 
 /**
  * OFF006: once a flow is in the flowtable its packets are handled at netdev ingress and never reach
@@ -75,13 +77,32 @@ export const bypassedWhenOffloaded: OffloadRule = {
       if (firstPacketsOnly(rule.rule)) continue;
       if (dropsItsPackets(rule.rule, chain.policy, rule === chain.rules[chain.rules.length - 1])) continue;
       const fa = rule.rule.statements.findIndex((s) => s.kind === 'FlowOffload');
+      // The `flow add` rule earlier in this chain, if any: moving an accepting rule above it
+      // keeps that traffic off the fast path, so its counter/limit/log keeps working.
+      const flowAddRule = chain.rules.find((x) => x.index < rule.index && x.file === rule.file && flowAddOf(x.rule));
+      const accepts = rule.rule.statements.some((s) => s.kind === 'Verdict' && s.verdict === 'accept');
+      // limit/quota/meter match only part of the class (the rest falls through to later rules),
+      // so moving such a rule would change where the excess goes: no fix for those.
+      const conditional = rule.rule.statements.some((s) => s.kind === 'Limit' || s.kind === 'Quota' || (s.kind === 'Generic' && s.keyword === 'meter'));
+      const label = chainLabel(chain);
+      // A rule that accepts all established traffic is the classic blocker (OFF002), not a class.
+      const allEstablished = rule.rule.statements.some((s) => s.kind === 'Match' && s.left.kind === 'Selector' && s.left.path.join(' ') === 'ct state' && /established/.test(textOf(s.right)));
+      // Only leading matches describe the class (`iifname … tcp dport 5201` before `counter`).
+      const leading: A.Statement[] = [];
+      for (const st of rule.rule.statements) {
+        if (st.kind !== 'Match') break;
+        leading.push(st);
+      }
+      const exclude = fa < 0 && flowAddRule && accepts && !conditional && !allEstablished && leading.length
+        ? excludeFromOffload(ctx.textOf(rule.file), { file: rule.file, span: rule.rule.span, text: rule.text, chain: label }, leading.map((m) => m.span), { file: flowAddRule.file, span: flowAddRule.rule.span, text: flowAddRule.text, chain: label })
+        : undefined;
       rule.rule.statements.forEach((s, i) => {
         const k = kindOf(s);
         if (!k) return;
         const afterFlowAdd = fa >= 0 && i > fa;
         out.push(finding(this.info, afterFlowAdd
           ? `\`${rule.text}\`: statements after \`flow add\` run only for the packet that offloads the flow, so this ${k} ${CONSEQUENCE[k].replace(/^(stops|no longer|logs|sees|is)/, 'effectively $1')}.`
-          : `For offloaded flows this ${k} ${CONSEQUENCE[k]}.`, rule.file, s.span));
+          : `For offloaded flows this ${k} ${CONSEQUENCE[k]}.`, rule.file, s.span, exclude ? { fixes: [exclude] } : {}));
       });
     }
     return out;
