@@ -68,7 +68,9 @@ export function baseChains(model: RulesetModel, family: 'ip' | 'ip6', hook: stri
 
 function collectBaseChains(model: RulesetModel, family: 'ip' | 'ip6', hook: string): ChainModel[] {
   const out: ChainModel[] = [];
-  for (const t of tablesFor(model, family)) for (const c of t.chains.values()) if (c.hook?.hook === hook) out.push(c);
+  // Ingress chains of netdev tables see every family (nft(8) "ADDRESS FAMILIES": netdev).
+  const tables = hook === 'ingress' ? [...model.tables.values()].filter((t) => t.family === family || t.family === 'inet' || t.family === 'netdev') : tablesFor(model, family);
+  for (const t of tables) for (const c of t.chains.values()) if (c.hook?.hook === hook) out.push(c);
   // Array.sort is stable: equal priorities keep declaration order (the kernel's order for equal priorities is registration order).
   return out.sort((a, b) => (a.hook?.priority ?? 0) - (b.hook?.priority ?? 0));
 }
@@ -101,7 +103,37 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
   let untracked = false;
   const step = (s: Omit<TraceStep, 'packet' | 'packetLabel'>) => steps.push({ packet: pidx, packetLabel: packet.label, ...s });
 
-  // Ingress: the flowtable lookup (netdev hook on its devices) for flows already offloaded.
+  // Ingress: netdev (and inet) ingress chains on the input device, in priority order, and for
+  // flows already offloaded the flowtable's own ingress hook among them: a chain with a lower
+  // priority runs first and can still drop; the flowtable then transmits the packet itself, so
+  // later ingress chains and every hook below never see it (nf_flow_table_ip.c returns NF_STOLEN).
+  const ftForIngress = conn.offloaded ? findFlowtable(model, conn.offloaded.flowtableKey) : undefined;
+  for (const chain of baseChains(model, flow.family, 'ingress')) {
+    const h = chain.hook!;
+    if (!h.devices.some((d) => packet.iif !== undefined && ifnameMatches(d, packet.iif))) continue;
+    if (ftForIngress && (h.priority ?? 0) >= (ftForIngress.priority ?? 0) && flowtableCovers(ftForIngress, packet.iif, facts) === 'match') break;
+    const ctx: EvalContext = {
+      model, table: chain.table, family: flow.family, l4proto: flow.l4proto, packet, conn: { ...conn, untracked }, mark, hook: 'ingress',
+      beforeConntrack: true, orig: { saddr: flow.saddr, daddr: flow.daddr, sport: flow.sport, dport: flow.dport }, ipsec: !!flow.ipsec,
+    };
+    step({ kind: 'chain', hook: 'ingress', chain: chainLabel(chain), priority: h.priority, result: `enter base chain (${h.type}, ingress on ${packet.iif}, priority ${h.priorityText || h.priority}, policy ${chain.policy ?? 'accept'})`, file: chain.decl.file, span: h.loc.span });
+    const out = runChain(chain, ctx, 'ingress', 0, [], chain.rules.map((r) => ({ rule: r.rule, text: r.text, file: r.file })));
+    mark = ctx.mark;
+    if (out === 'return') {
+      step({ kind: 'policy', hook: 'ingress', chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
+      if (chain.policy === 'drop') {
+        events.push({ kind: 'dropped', packet: pidx, chain: chainLabel(chain), chainSpan: h.loc.span, file: chain.decl.file, policy: true });
+        res.fate = 'dropped';
+        return res;
+      }
+    }
+    if (out === 'drop') {
+      res.fate = 'dropped';
+      return res;
+    }
+  }
+
+  // The flowtable lookup (its netdev ingress hook on its devices) for flows already offloaded.
   if (conn.offloaded) {
     const ft = findFlowtable(model, conn.offloaded.flowtableKey);
     if (ft) {
