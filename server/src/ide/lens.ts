@@ -54,7 +54,8 @@ const WHY: Record<string, string> = {
 function summary(p: FlowPrediction, where: (l: Loc) => string): string {
   const first = (p.reasons as Finding[]).find((r) => r.code !== 'OFF015' && r.code !== 'OFF021') ?? p.reasons[0];
   const at = first ? ` at ${where({ file: first.file, span: first.span })}` : '';
-  const open = p.certain ? '' : ' (depends on open facts)';
+  // A lens is read at a glance: when addresses or run-time sets decide, say which verdicts remain.
+  const open = p.certain ? '' : p.alternatives?.length ? ` (or ${[...new Set(p.alternatives)].join('/')}, depending on addresses and sets)` : ' (depends on open facts)';
   if (p.verdict === 'fast') return `fast path via @${p.flowtable?.split(' ')[2] ?? '?'}${p.hardware ? ' (hardware)' : ''}${open}`;
   if (p.verdict === 'dropped') {
     const drop = (p.reasons as Finding[]).find((r) => r.code === 'OFF017') ?? first;

@@ -30,6 +30,8 @@ export interface FlowPrediction {
   trace: TraceStep[];
   /** False when some open fact (a run-time set, an unspecified interface) would change the verdict. */
   certain: boolean;
+  /** The other verdicts the open facts allow (empty when certain). */
+  alternatives?: FlowVerdict[];
 }
 
 interface Outcome {
@@ -158,6 +160,7 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
     reasons,
     trace: base.steps,
     certain: alternatives.length === 0,
+    ...(alternatives.length ? { alternatives: alternatives.map((a) => a.verdict) } : {}),
   };
 }
 
