@@ -2117,21 +2117,8 @@ export class NftParser extends EmbeddedActionsParser {
   /** A constant at the start of a match, possibly concatenated with selectors. */
   private constantLhs = this.RULE('constantLhs', (): A.Expr => {
     const start = this.LA(1);
-    const parts: A.Expr[] = [];
     const first = this.SUBRULE(this.literal);
-    this.ACTION(() => parts.push(first));
-    this.MANY(() => {
-      this.CONSUME(T.Dot);
-      const e = this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsBinop) },
-          { ALT: () => this.SUBRULE(this.rhsRange) },
-        ],
-      });
-      this.ACTION(() => parts.push(e));
-    });
-    return this.ACTION(() => (parts.length === 1 ? parts[0] : { kind: 'Concat' as const, parts, span: this.spanFrom(start) }));
+    return this.SUBRULE(this.concatRest, { ARGS: [first, start] });
   });
 
   private exprStmtTail = this.RULE('exprStmtTail', (left: A.Expr, start: IToken): A.Statement => {
@@ -2211,16 +2198,22 @@ export class NftParser extends EmbeddedActionsParser {
   /** Left-hand side: selectors, binary operators, concatenations. */
   public lhsExpr = this.RULE('lhsExpr', (): A.Expr => {
     const start = this.LA(1);
-    const parts: A.Expr[] = [];
     const first = this.SUBRULE(this.lhsBinop);
-    this.ACTION(() => parts.push(first));
+    return this.SUBRULE(this.concatRest, { ARGS: [first, start] });
+  });
+
+  /**
+   * `. part . part …` after the first part of a left-hand side. Constants may be concatenated
+   * with selectors (`ip saddr . 10.0.0.1 . 80 @s`).
+   */
+  private concatRest = this.RULE('concatRest', (first: A.Expr, start: IToken): A.Expr => {
+    const parts: A.Expr[] = [first];
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      // `ip saddr . 10.0.0.1 . 80 @s`: constants may be concatenated with selectors.
       const e = this.OR({
         IGNORE_AMBIGUITIES: true,
         DEF: [
-          { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE1(this.lhsBinop) },
+          { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsBinop) },
           { ALT: () => this.SUBRULE(this.rhsRange) },
         ],
       });
