@@ -103,6 +103,43 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
   let untracked = false;
   const step = (s: Omit<TraceStep, 'packet' | 'packetLabel'>) => steps.push({ packet: pidx, packetLabel: packet.label, ...s });
 
+  /**
+   * Runs one base chain for this packet and applies its outcome; true when the packet is dropped
+   * there (`res.fate` is set). accept and queue end this base chain only: the caller goes on.
+   */
+  const dropsIn = (chain: ChainModel, hook: string, beforeConntrack: boolean): boolean => {
+    const h = chain.hook!;
+    const ctx: EvalContext = {
+      model, table: chain.table, family: flow.family, l4proto: flow.l4proto, packet, conn: { ...conn, untracked }, mark, hook,
+      beforeConntrack, orig: { saddr: flow.saddr, daddr: flow.daddr, sport: flow.sport, dport: flow.dport }, ipsec: !!flow.ipsec,
+    };
+    const where = hook === 'ingress' ? `, ingress on ${packet.iif}` : '';
+    step({ kind: 'chain', hook, chain: chainLabel(chain), priority: h.priority, result: `enter base chain (${h.type}${where}, priority ${h.priorityText || h.priority}, policy ${chain.policy ?? 'accept'})`, file: chain.decl.file, span: h.loc.span });
+    const out = runChain(chain, ctx, hook, 0, [], chain.rules.map((r) => ({ rule: r.rule, text: r.text, file: r.file })));
+    // Copy back state the chain changed. Ingress runs before conntrack: there is no connection to write to yet.
+    mark = ctx.mark;
+    if (hook !== 'ingress') {
+      untracked = ctx.conn.untracked;
+      conn.ctMark = ctx.conn.ctMark;
+      conn.helper = ctx.conn.helper;
+      conn.seqAdjust = ctx.conn.seqAdjust;
+      conn.offloaded = ctx.conn.offloaded;
+    }
+    if (out === 'return') {
+      step({ kind: 'policy', hook, chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
+      if (chain.policy === 'drop') {
+        events.push({ kind: 'dropped', packet: pidx, chain: chainLabel(chain), chainSpan: h.loc.span, file: chain.decl.file, policy: true });
+        res.fate = 'dropped';
+        return true;
+      }
+    }
+    if (out === 'drop') {
+      res.fate = 'dropped';
+      return true;
+    }
+    return false;
+  };
+
   // Ingress: netdev (and inet) ingress chains on the input device, in priority order, and for
   // flows already offloaded the flowtable's own ingress hook among them: a chain with a lower
   // priority runs first and can still drop; the flowtable then transmits the packet itself, so
@@ -112,30 +149,12 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     const h = chain.hook!;
     if (!h.devices.some((d) => packet.iif !== undefined && ifnameMatches(d, packet.iif))) continue;
     if (ftForIngress && (h.priority ?? 0) >= (ftForIngress.priority ?? 0) && flowtableCovers(ftForIngress, packet.iif, facts) === 'match') break;
-    const ctx: EvalContext = {
-      model, table: chain.table, family: flow.family, l4proto: flow.l4proto, packet, conn: { ...conn, untracked }, mark, hook: 'ingress',
-      beforeConntrack: true, orig: { saddr: flow.saddr, daddr: flow.daddr, sport: flow.sport, dport: flow.dport }, ipsec: !!flow.ipsec,
-    };
-    step({ kind: 'chain', hook: 'ingress', chain: chainLabel(chain), priority: h.priority, result: `enter base chain (${h.type}, ingress on ${packet.iif}, priority ${h.priorityText || h.priority}, policy ${chain.policy ?? 'accept'})`, file: chain.decl.file, span: h.loc.span });
-    const out = runChain(chain, ctx, 'ingress', 0, [], chain.rules.map((r) => ({ rule: r.rule, text: r.text, file: r.file })));
-    mark = ctx.mark;
-    if (out === 'return') {
-      step({ kind: 'policy', hook: 'ingress', chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
-      if (chain.policy === 'drop') {
-        events.push({ kind: 'dropped', packet: pidx, chain: chainLabel(chain), chainSpan: h.loc.span, file: chain.decl.file, policy: true });
-        res.fate = 'dropped';
-        return res;
-      }
-    }
-    if (out === 'drop') {
-      res.fate = 'dropped';
-      return res;
-    }
+    if (dropsIn(chain, 'ingress', true)) return res;
   }
 
   // The flowtable lookup (its netdev ingress hook on its devices) for flows already offloaded.
   if (conn.offloaded) {
-    const ft = findFlowtable(model, conn.offloaded.flowtableKey);
+    const ft = ftForIngress;
     if (ft) {
       const cov = flowtableCovers(ft, packet.iif, facts);
       if (cov === 'match') {
@@ -155,33 +174,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
       }
       if (h.type === 'route') continue; // route chains exist on output only
       const before = hook === 'prerouting' && (h.priority ?? 0) < CONNTRACK_PRIORITY;
-      const ctx: EvalContext = {
-        model, table: chain.table, family: flow.family, l4proto: flow.l4proto, packet, conn: { ...conn, untracked }, mark, hook,
-        beforeConntrack: before, orig: { saddr: flow.saddr, daddr: flow.daddr, sport: flow.sport, dport: flow.dport }, ipsec: !!flow.ipsec,
-      };
-      step({ kind: 'chain', hook, chain: chainLabel(chain), priority: h.priority, result: `enter base chain (${h.type}, priority ${h.priorityText || h.priority}, policy ${chain.policy ?? 'accept'})`, file: chain.decl.file, span: h.loc.span });
-      const out = runChain(chain, ctx, hook, 0, [], chain.rules.map((r) => ({ rule: r.rule, text: r.text, file: r.file })));
-      // Copy back state the chain changed.
-      mark = ctx.mark;
-      untracked = ctx.conn.untracked;
-      conn.ctMark = ctx.conn.ctMark;
-      conn.helper = ctx.conn.helper;
-      conn.seqAdjust = ctx.conn.seqAdjust;
-      conn.offloaded = ctx.conn.offloaded;
-      let verdict: ChainOutcome | 'policy' = out;
-      if (out === 'return') {
-        verdict = 'policy';
-        step({ kind: 'policy', hook, chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
-        if (chain.policy === 'drop') {
-          events.push({ kind: 'dropped', packet: pidx, chain: chainLabel(chain), chainSpan: h.loc.span, file: chain.decl.file, policy: true });
-          res.fate = 'dropped';
-          return res;
-        }
-      }
-      if (verdict === 'drop') {
-        res.fate = 'dropped';
-        return res;
-      }
+      if (dropsIn(chain, hook, before)) return res;
       // accept and queue end this base chain only; the next base chain on the hook still runs.
       if (untracked && before) conn.ctMark = 0;
     }
