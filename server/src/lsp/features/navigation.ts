@@ -20,15 +20,8 @@ const OUTLINE_KIND: Record<OutlineKind, SymbolKind> = {
   include: SymbolKind.File,
   rule: SymbolKind.Event,
 };
-const MODEL_KIND: Record<ModelKind, SymbolKind> = {
-  table: SymbolKind.Namespace,
-  chain: SymbolKind.Function,
-  set: SymbolKind.Array,
-  map: SymbolKind.Object,
-  flowtable: SymbolKind.Class,
-  object: SymbolKind.Struct,
-  define: SymbolKind.Constant,
-};
+/** Semantic symbol kinds are a subset of the outline's. */
+const MODEL_KIND: Record<ModelKind, SymbolKind> = OUTLINE_KIND;
 
 export function registerNavigation(connection: Connection, state: ServerState): void {
   /** A model location in the current text of its file (open buffer or disk copy). */
