@@ -1,5 +1,6 @@
 import type { Span } from '../core/span';
 import type * as A from '../syntax/ast';
+import { PackedNode } from '../syntax/packed-nodes';
 import { parseRuleset, type ParseResult } from '../syntax/parse';
 
 /**
@@ -31,6 +32,8 @@ function shiftAll(node: unknown, delta: number, max: number, seen: Set<object>):
     for (const x of node) shiftAll(x, delta, max, seen);
     return;
   }
+  // Fast-path element nodes keep their offsets inline (syntax/packed-nodes.ts).
+  if (node instanceof PackedNode) node.rebase(delta, max);
   const o = node as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     const v = o[key];

@@ -1,6 +1,16 @@
 import type { IToken, TokenType } from 'chevrotain';
 import type { Span } from '../core/span';
-import type { Expr, SetElement } from './ast';
+import type { SetElement } from './ast';
+import {
+  PackedAddress,
+  PackedElement,
+  PackedNumber,
+  PackedPrefix,
+  PackedRange,
+  PackedString,
+  PackedWord,
+  type PackedValue,
+} from './packed-nodes';
 import * as T from './tokens';
 
 /**
@@ -361,21 +371,20 @@ function scanWord(text: string, pos: number): WordMatch {
 const ELEMENT_BLOCK_MIN = 64;
 
 /** A plain value at `pos`: address, number, non-keyword word or quoted string. */
-function scanPlainValue(text: string, pos: number): Expr | undefined {
+function scanPlainValue(text: string, pos: number): PackedValue | undefined {
   const c = text.charCodeAt(pos);
   if (c === C.QUOTE) {
     const close = text.indexOf('"', pos + 1);
     if (close < 0) return undefined;
-    return { kind: 'String', text: text.slice(pos + 1, close), span: { start: pos, end: close + 1 } };
+    return new PackedString(text.slice(pos + 1, close), pos, close + 1);
   }
   if (!(isDigit(c) || isWordStart(c))) return undefined;
   const m = scanWord(text, pos);
   if (m.len === 0) return undefined;
   const image = text.slice(pos, pos + m.len);
-  const span = { start: pos, end: pos + m.len };
-  if (m.type === T.Address) return { kind: 'Address', text: image, span };
-  if (m.type === T.NumberTok) return { kind: 'Number', text: image, span };
-  if (m.type === T.Identifier && !T.keywordTokens.has(image)) return { kind: 'Word', text: image, span };
+  if (m.type === T.Address) return new PackedAddress(image, pos, pos + m.len);
+  if (m.type === T.NumberTok) return new PackedNumber(image, pos, pos + m.len);
+  if (m.type === T.Identifier && !T.keywordTokens.has(image)) return new PackedWord(image, pos, pos + m.len);
   return undefined;
 }
 
@@ -413,21 +422,20 @@ function scanElementBlock(text: string, open: number): { end: number; elements: 
   for (;;) {
     const a = scanPlainValue(text, pos);
     if (!a) return undefined;
-    pos = a.span.end;
+    pos = a.end;
     skipBlanks();
-    let key: Expr = a;
+    let key: PackedElement['key'] = a;
     const op = text.charCodeAt(pos);
     if (op === C.SLASH || op === C.DASH) {
       pos++;
       skipBlanks();
       const b = scanPlainValue(text, pos);
       if (!b) return undefined;
-      pos = b.span.end;
-      const span = { start: a.span.start, end: b.span.end };
-      key = op === C.SLASH ? { kind: 'Prefix', base: a, length: b, span } : { kind: 'Range', from: a, to: b, span };
+      pos = b.end;
+      key = op === C.SLASH ? new PackedPrefix(a, b) : new PackedRange(a, b);
       skipBlanks();
     }
-    elements.push({ key, span: key.span });
+    elements.push(new PackedElement(key));
     const sep = text.charCodeAt(pos);
     if (sep === C.COMMA) {
       pos++;
@@ -447,6 +455,12 @@ function scanElementBlock(text: string, open: number): { end: number; elements: 
   // slice(): an exactly sized copy, without the slack that growing by push leaves.
   return { end: pos + 1, elements: elements.slice() };
 }
+
+/**
+ * A keyword token's image is its spelling, so every `accept` token can share one string
+ * instead of holding its own copy (a 20k-rule file has about 100k keyword tokens).
+ */
+const KEYWORD_IMAGE = new Map<TokenType, string>([...T.keywordTokens].map(([word, type]) => [type, word]));
 
 export function lex(text: string): LexResult {
   const tokens: IToken[] = [];
@@ -546,9 +560,13 @@ export function lex(text: string): LexResult {
         pos++;
         continue;
       }
-      const image = text.slice(start, start + bestLen);
+      let image = text.slice(start, start + bestLen);
       let type = bestType;
-      if (type === T.Identifier) type = T.keywordTokens.get(image) ?? T.Identifier;
+      if (type === T.Identifier) {
+        type = T.keywordTokens.get(image) ?? T.Identifier;
+        // The slice is garbage at once (cheap, never promoted); the kept image is shared.
+        image = KEYWORD_IMAGE.get(type) ?? image;
+      }
       tokens.push(tok(type, image, start, start + bestLen));
       lineBlank = false;
       pos = start + bestLen;

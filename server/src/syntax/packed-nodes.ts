@@ -1,0 +1,109 @@
+import type { Span } from '../core/span';
+import type * as A from './ast';
+
+/**
+ * Tree nodes for the lexer's element fast path (lexer.ts `scanElementBlock`). On a big ruleset
+ * (a 100k-entry blocklist) these are most of the tree, so they are laid out to be small: the
+ * offsets live in the node and `span` is made when asked for, and `kind` is on the prototype.
+ * A plain `{kind, text, span}` node plus its span object costs 88 bytes on 64-bit V8; a
+ * `PackedLeaf` costs 48. They satisfy the same AST interfaces as the parser's nodes, so no
+ * consumer can tell them apart, except that `span` is a fresh object on each read (compare
+ * spans by value, never by identity) and their offsets move with `rebase`, not by writing `span`.
+ */
+export abstract class PackedNode {
+  abstract get span(): Span;
+  /** Moves the node's offsets by `-delta`, clamped to [0, max] (see semantics/parse-in-context.ts). */
+  abstract rebase(delta: number, max: number): void;
+}
+
+const clamp = (n: number, delta: number, max: number): number => Math.max(0, Math.min(max, n - delta));
+
+/** A value word: address, number, plain word or quoted string (`text` without the quotes). */
+abstract class PackedLeaf extends PackedNode {
+  constructor(
+    readonly text: string,
+    public start: number,
+    public end: number,
+  ) {
+    super();
+  }
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+  rebase(delta: number, max: number): void {
+    this.start = clamp(this.start, delta, max);
+    this.end = clamp(this.end, delta, max);
+  }
+}
+
+export class PackedAddress extends PackedLeaf implements A.AddressExpr {
+  get kind(): 'Address' {
+    return 'Address';
+  }
+}
+
+export class PackedNumber extends PackedLeaf implements A.NumberExpr {
+  get kind(): 'Number' {
+    return 'Number';
+  }
+}
+
+export class PackedWord extends PackedLeaf implements A.WordExpr {
+  get kind(): 'Word' {
+    return 'Word';
+  }
+}
+
+export class PackedString extends PackedLeaf implements A.StringExpr {
+  get kind(): 'String' {
+    return 'String';
+  }
+}
+
+export type PackedValue = PackedAddress | PackedNumber | PackedWord | PackedString;
+
+/** `base/length`; the span runs from the base to the length. */
+export class PackedPrefix extends PackedNode implements A.PrefixExpr {
+  constructor(
+    readonly base: PackedValue,
+    readonly length: PackedValue,
+  ) {
+    super();
+  }
+  get kind(): 'Prefix' {
+    return 'Prefix';
+  }
+  get span(): Span {
+    return { start: this.base.start, end: this.length.end };
+  }
+  rebase(): void {
+    // The leaves hold the offsets and are rebased on their own.
+  }
+}
+
+/** `from-to`; the span runs from one end to the other. */
+export class PackedRange extends PackedNode implements A.RangeExpr {
+  constructor(
+    readonly from: PackedValue,
+    readonly to: PackedValue,
+  ) {
+    super();
+  }
+  get kind(): 'Range' {
+    return 'Range';
+  }
+  get span(): Span {
+    return { start: this.from.start, end: this.to.end };
+  }
+  rebase(): void {
+    // The leaves hold the offsets and are rebased on their own.
+  }
+}
+
+/** A set element that is only a key (no map value, options or comment). */
+export class PackedElement implements A.SetElement {
+  constructor(readonly key: PackedValue | PackedPrefix | PackedRange) {}
+  get span(): Span {
+    return this.key.span;
+  }
+}
