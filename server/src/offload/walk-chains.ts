@@ -349,6 +349,13 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     let elements: A.SetElement[] = [];
     if (map.map.kind === 'SetLiteral') elements = map.map.elements;
     else if (map.map.kind === 'SetRef') elements = ctx.table.sets.get(map.map.name.text)?.elements ?? [];
+    if (key.t === 'num') {
+      const index = numberKeyIndex(elements);
+      if (index) {
+        const el = index.get(key.v);
+        return el?.value?.kind === 'Verdict' ? { verdict: el.value.verdict, target: el.value.target } : undefined;
+      }
+    }
     for (const el of elements) {
       let r = evalMatch({ kind: 'Match', left: map.key, right: el.key, span: el.span }, ctx).result;
       if (key.t === 'absent') r = 'no-match';
@@ -398,6 +405,30 @@ export const INELIGIBLE_TEXT: Record<Ineligible, string> = {
   unconfirmed: 'first packet: the conntrack entry is not confirmed yet',
   already: 'the flow is already offloaded',
 };
+
+const NUMBER_KEY_INDEX = new WeakMap<readonly A.SetElement[], Map<number, A.SetElement> | null>();
+
+/**
+ * The elements of a verdict map by key, when every key is a plain number (`1024 : jump svc_0`,
+ * the common port dispatch map): a known key then finds its element at once instead of being
+ * matched against thousands of elements. The first element of a key wins, as in the linear scan.
+ * Null when any key is not a plain number (ranges, names, concatenations): those take the scan.
+ */
+function numberKeyIndex(elements: readonly A.SetElement[]): Map<number, A.SetElement> | null {
+  let index = NUMBER_KEY_INDEX.get(elements);
+  if (index !== undefined) return index;
+  index = new Map();
+  for (const el of elements) {
+    const v = el.key?.kind === 'Number' ? numberValue(el.key) : undefined;
+    if (v === undefined || Number.isNaN(v)) {
+      index = null;
+      break;
+    }
+    if (!index.has(v)) index.set(v, el);
+  }
+  NUMBER_KEY_INDEX.set(elements, index);
+  return index;
+}
 
 function hasFlowAdd(r: A.Rule): boolean {
   return r.statements.some((s) => s.kind === 'FlowOffload');
