@@ -3,7 +3,8 @@
 //
 // 1. Generates the ruleset with /work/shared/bench/gen-ruleset.mjs --flowtable 0 (the host kernel
 //    has no flowtables, and nft -c would refuse the file) into a temporary directory.
-// 2. Alternates runs of `node server/out/cli.js check FILE` and `nft -c -f FILE`, nft inside a
+// 2. Alternates runs of `bin/nft-offload.js check FILE` (run as users run `nft-offload`: executed,
+//    so its shebang's V8 flags apply) and `nft -c -f FILE`, nft inside a
 //    throw-away network namespace (`unshare -n`, or `ip netns add nfo-bench-<pid>` as fallback),
 //    so contention from other work on the machine hits both sides alike.
 // 3. Wall time from here (hrtime around the child), peak RSS from GNU time's %M (apt: `time`), or
@@ -24,6 +25,7 @@ const GEN = process.env.BENCH_GEN ?? '/work/shared/bench/gen-ruleset.mjs';
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench/results.md');
 const NFT = process.env.NFT ?? (existsSync('/usr/sbin/nft') ? '/usr/sbin/nft' : 'nft');
 const CLI = join(ROOT, 'server/out/cli.js');
+const BIN = join(ROOT, 'bin/nft-offload.js');
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 const tmp = mkdtempSync(join(tmpdir(), 'nfo-bench-'));
@@ -82,7 +84,7 @@ function measure(cmd, args) {
 const ours = [];
 const theirs = [];
 for (let i = 0; i < RUNS; i++) {
-  const a = await measure(process.execPath, [CLI, 'check', file]);
+  const a = await measure(BIN, ['check', file]);
   if (a.code !== 0) fail(`nft-offload check exited ${a.code}: ${a.stderr}`);
   ours.push(a);
   const b = await measure(nsPrefix[0], [...nsPrefix.slice(1), NFT, '-c', '-f', file]);

@@ -28,8 +28,23 @@ export function finding(info: RuleInfo, message: string, file: string, span: Spa
   return { code: info.code, severity: info.severity, message, file, span, ...(extra.related?.length ? { related: extra.related } : {}), ...(extra.fixes?.length ? { fixes: extra.fixes } : {}) };
 }
 
-export function* allRules(model: RulesetModel): Generator<{ table: TableModel; chain: ChainModel; rule: RuleModel }> {
-  for (const table of model.tables.values()) for (const chain of table.chains.values()) for (const rule of chain.rules) yield { table, chain, rule };
+export interface RuleEntry {
+  table: TableModel;
+  chain: ChainModel;
+  rule: RuleModel;
+}
+
+const ALL_RULES = new WeakMap<RulesetModel, readonly RuleEntry[]>();
+
+/** Every rule of the model with its table and chain, listed once per model (most checks scan them all). */
+export function allRules(model: RulesetModel): readonly RuleEntry[] {
+  let rules = ALL_RULES.get(model);
+  if (!rules) {
+    const list: RuleEntry[] = [];
+    for (const table of model.tables.values()) for (const chain of table.chains.values()) for (const rule of chain.rules) list.push({ table, chain, rule });
+    ALL_RULES.set(model, (rules = list));
+  }
+  return rules;
 }
 
 export function flowAddOf(r: A.Rule): A.FlowOffloadStmt | undefined {

@@ -349,6 +349,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     let elements: A.SetElement[] = [];
     if (map.map.kind === 'SetLiteral') elements = map.map.elements;
     else if (map.map.kind === 'SetRef') elements = ctx.table.sets.get(map.map.name.text)?.elements ?? [];
+    // A key the packet lacks (`tcp dport` of a UDP packet) matches no element.
+    if (key.t === 'absent') return undefined;
     if (key.t === 'num') {
       const index = numberKeyIndex(elements);
       if (index) {
@@ -358,7 +360,6 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     }
     for (const el of elements) {
       let r = evalMatch({ kind: 'Match', left: map.key, right: el.key, span: el.span }, ctx).result;
-      if (key.t === 'absent') r = 'no-match';
       if (r === 'unknown') r = facts.decide(`${ref.file}:${el.span.start}:${packet.iif}>${packet.oif}:${packet.saddr}>${packet.daddr}:${packet.dport}`, `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
       if (r === 'match' && el.value?.kind === 'Verdict') return { verdict: el.value.verdict, target: el.value.target };
     }

@@ -1,3 +1,5 @@
+import { PackedElement, PackedNode, PackedPrefix, PackedRange } from '../syntax/packed-nodes';
+
 /**
  * Generic pre-order walk over AST nodes (any object with a `kind`). The AST types are
  * plain data, so walking their properties finds every nested expression and
@@ -8,6 +10,20 @@ export function walkNodes(node: unknown, visit: (n: { kind: string }) => boolean
   if (node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
     for (const x of node) walkNodes(x, visit);
+    return;
+  }
+  // Fast-path element nodes (syntax/packed-nodes.ts) have no children but their leaves; a
+  // 100k-element set is walked without enumerating its nodes' fields.
+  if (node instanceof PackedElement) return walkNodes(node.key, visit);
+  if (node instanceof PackedNode) {
+    if (visit(node as { kind: string } & PackedNode) === false) return;
+    if (node instanceof PackedPrefix) {
+      visit(node.base);
+      visit(node.length);
+    } else if (node instanceof PackedRange) {
+      visit(node.from);
+      visit(node.to);
+    }
     return;
   }
   const obj = node as Record<string, unknown>;

@@ -66,7 +66,7 @@ function textOf(e: A.Expr): string {
 export const bypassedWhenOffloaded: OffloadRule = {
   info: OFFLOAD_RULES.bypassed,
   check(ctx) {
-    const rules = [...allRules(ctx.model)];
+    const rules = allRules(ctx.model);
     const families = new Set(rules.filter((x) => flowAddOf(x.rule.rule)).map((x) => x.table.family));
     if (!families.size) return [];
     const out: Finding[] = [];

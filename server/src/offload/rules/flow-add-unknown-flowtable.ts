@@ -5,7 +5,7 @@ import { allRules, finding, flowAddOf, type OffloadRule } from '../offload-conte
 export const flowAddUnknownFlowtable: OffloadRule = {
   info: OFFLOAD_RULES.unknownFlowtable,
   check(ctx) {
-    return [...allRules(ctx.model)].flatMap(({ table, rule }) => {
+    return allRules(ctx.model).flatMap(({ table, rule }) => {
       const fa = flowAddOf(rule.rule);
       if (!fa?.flowtable || table.flowtables.has(fa.flowtable.text)) return [];
       const elsewhere = [...ctx.model.tables.values()].find((t) => t.flowtables.has(fa.flowtable!.text));

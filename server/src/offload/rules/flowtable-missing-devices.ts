@@ -15,7 +15,7 @@ export const flowtableMissingDevices: OffloadRule = {
     const out: Finding[] = [];
     for (const t of ctx.model.tables.values()) {
       for (const ft of t.flowtables.values()) {
-        const used = [...allRules(ctx.model)].some((x) => x.table === t && flowAddOf(x.rule.rule)?.flowtable?.text === ft.name);
+        const used = allRules(ctx.model).some((x) => x.table === t && flowAddOf(x.rule.rule)?.flowtable?.text === ft.name);
         if (!used || ft.devicesOpen) continue;
         const chains = forwardChains(ctx.model).filter((c) => c.table === t).flatMap((c) => [...reachableChains(c)]);
         const names = interfaceNames(chains, ctx.model);

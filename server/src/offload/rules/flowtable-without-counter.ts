@@ -10,7 +10,7 @@ import { allRules, finding, flowAddOf, INET_FAMILIES, type OffloadRule } from '.
 export const flowtableWithoutCounter: OffloadRule = {
   info: OFFLOAD_RULES.noCounter,
   check(ctx) {
-    const rules = [...allRules(ctx.model)];
+    const rules = allRules(ctx.model);
     const counting = rules.some((x) => x.rule.rule.statements.some((s) => s.kind === 'Counter')) || [...ctx.model.tables.values()].some((t) => [...t.objects.values()].some((o) => o.type === 'counter'));
     if (!counting) return [];
     const out = [];

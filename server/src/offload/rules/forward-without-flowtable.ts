@@ -8,7 +8,7 @@ export const forwardWithoutFlowtable: OffloadRule = {
   check(ctx) {
     const m = ctx.model;
     const hasFt = [...m.tables.values()].some((t) => t.flowtables.size > 0);
-    const hasFlowAdd = [...allRules(m)].some((x) => flowAddOf(x.rule.rule));
+    const hasFlowAdd = allRules(m).some((x) => flowAddOf(x.rule.rule));
     if (hasFt || hasFlowAdd) return [];
     return forwardChains(m).filter((c) => c.table.family !== 'ip6' || true).slice(0, 1).map((c) => {
       const names = [...new Set(interfaceNames(reachableChains(c), m).map((x) => x.name))].sort();

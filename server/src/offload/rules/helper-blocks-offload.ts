@@ -8,7 +8,7 @@ import { allRules, finding, flowAddOf, INET_FAMILIES, type OffloadRule } from '.
 export const helperBlocksOffload: OffloadRule = {
   info: OFFLOAD_RULES.helper,
   check(ctx) {
-    const rules = [...allRules(ctx.model)];
+    const rules = allRules(ctx.model);
     if (!rules.some((x) => flowAddOf(x.rule.rule))) return [];
     return rules.flatMap(({ table, rule }) => {
       if (!INET_FAMILIES.includes(table.family)) return [];

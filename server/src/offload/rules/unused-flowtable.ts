@@ -6,7 +6,7 @@ import { allRules, finding, flowAddOf, forwardChains, INET_FAMILIES, type Offloa
 export const unusedFlowtable: OffloadRule = {
   info: OFFLOAD_RULES.unusedFlowtable,
   check(ctx) {
-    const rules = [...allRules(ctx.model)];
+    const rules = allRules(ctx.model);
     const out = [];
     for (const t of ctx.model.tables.values()) {
       if (!INET_FAMILIES.includes(t.family)) continue;
