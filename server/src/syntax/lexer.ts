@@ -7,6 +7,7 @@ import {
   PackedNumber,
   PackedPrefix,
   PackedRange,
+  PackedSource,
   PackedString,
   PackedWord,
   type PackedValue,
@@ -371,20 +372,20 @@ function scanWord(text: string, pos: number): WordMatch {
 const ELEMENT_BLOCK_MIN = 64;
 
 /** A plain value at `pos`: address, number, non-keyword word or quoted string. */
-function scanPlainValue(text: string, pos: number): PackedValue | undefined {
+function scanPlainValue(src: PackedSource, pos: number): PackedValue | undefined {
+  const text = src.text;
   const c = text.charCodeAt(pos);
   if (c === C.QUOTE) {
     const close = text.indexOf('"', pos + 1);
     if (close < 0) return undefined;
-    return new PackedString(text.slice(pos + 1, close), pos, close + 1);
+    return new PackedString(src, pos, close + 1);
   }
   if (!(isDigit(c) || isWordStart(c))) return undefined;
   const m = scanWord(text, pos);
   if (m.len === 0) return undefined;
-  const image = text.slice(pos, pos + m.len);
-  if (m.type === T.Address) return new PackedAddress(image, pos, pos + m.len);
-  if (m.type === T.NumberTok) return new PackedNumber(image, pos, pos + m.len);
-  if (m.type === T.Identifier && !T.keywordTokens.has(image)) return new PackedWord(image, pos, pos + m.len);
+  if (m.type === T.Address) return new PackedAddress(src, pos, pos + m.len);
+  if (m.type === T.NumberTok) return new PackedNumber(src, pos, pos + m.len);
+  if (m.type === T.Identifier && !T.keywordTokens.has(text.slice(pos, pos + m.len))) return new PackedWord(src, pos, pos + m.len);
   return undefined;
 }
 
@@ -396,7 +397,8 @@ function scanPlainValue(text: string, pos: number): PackedValue | undefined {
  * per-element tokens are made. Otherwise returns undefined and the ordinary
  * tokens are produced, so the grammar reports any problem.
  */
-function scanElementBlock(text: string, open: number): { end: number; elements: SetElement[] } | undefined {
+function scanElementBlock(src: PackedSource, open: number): { end: number; elements: SetElement[] } | undefined {
+  const text = src.text;
   const elements: SetElement[] = [];
   let pos = open + 1;
   const n = text.length;
@@ -420,7 +422,7 @@ function scanElementBlock(text: string, open: number): { end: number; elements: 
   };
   if (!skipOneNewline()) return undefined;
   for (;;) {
-    const a = scanPlainValue(text, pos);
+    const a = scanPlainValue(src, pos);
     if (!a) return undefined;
     pos = a.end;
     skipBlanks();
@@ -429,7 +431,7 @@ function scanElementBlock(text: string, open: number): { end: number; elements: 
     if (op === C.SLASH || op === C.DASH) {
       pos++;
       skipBlanks();
-      const b = scanPlainValue(text, pos);
+      const b = scanPlainValue(src, pos);
       if (!b) return undefined;
       pos = b.end;
       key = op === C.SLASH ? new PackedPrefix(a, b) : new PackedRange(a, b);
@@ -470,6 +472,8 @@ export function lex(text: string): LexResult {
   let pos = 0;
   /** True while only blanks were seen since the last line start (for full-line comments). */
   let lineBlank = true;
+  /** What the fast path's element nodes read their text from (made on the first element block). */
+  let source: PackedSource | undefined;
 
   const push = (type: TokenType, start: number, end: number) => {
     tokens.push(tok(type, text.slice(start, end), start, end));
@@ -638,7 +642,7 @@ export function lex(text: string): LexResult {
       continue;
     }
     if (c === C.LBRACE && text.length - pos > ELEMENT_BLOCK_MIN * 4) {
-      const block = scanElementBlock(text, pos);
+      const block = scanElementBlock((source ??= new PackedSource(text)), pos);
       if (block) {
         const t = tok(T.ElementBlock, '{…}', pos, block.end);
         (t as ElementBlockToken).payload = block.elements;

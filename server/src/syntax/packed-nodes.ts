@@ -5,8 +5,8 @@ import type * as A from './ast';
  * Tree nodes for the lexer's element fast path (lexer.ts `scanElementBlock`). On a big ruleset
  * (a 100k-entry blocklist) these are most of the tree, so they are laid out to be small: the
  * offsets live in the node and `span` is made when asked for, and `kind` is on the prototype.
- * A plain `{kind, text, span}` node plus its span object costs 88 bytes on 64-bit V8; a
- * `PackedLeaf` costs 48. They satisfy the same AST interfaces as the parser's nodes, so no
+ * A plain `{kind, text, span}` node with its span object and text string costs about 120 bytes on
+ * 64-bit V8; a `PackedLeaf` costs 48 and reads its text from the source when asked. They satisfy the same AST interfaces as the parser's nodes, so no
  * consumer can tell them apart, except that `span` is a fresh object on each read (compare
  * spans by value, never by identity) and their offsets move with `rebase`, not by writing `span`.
  */
@@ -18,19 +18,34 @@ export abstract class PackedNode {
 
 const clamp = (n: number, delta: number, max: number): number => Math.max(0, Math.min(max, n - delta));
 
+/**
+ * The text the leaves were lexed from, shared by every leaf of one lex: a leaf reads its `text`
+ * from here instead of holding a string of its own (100k fewer strings to keep alive). `shift`
+ * is how far `rebase` moved the offsets, so the leaf can still find its characters.
+ */
+export class PackedSource {
+  shift = 0;
+  constructor(readonly text: string) {}
+}
+
 /** A value word: address, number, plain word or quoted string (`text` without the quotes). */
 abstract class PackedLeaf extends PackedNode {
   constructor(
-    readonly text: string,
+    private readonly src: PackedSource,
     public start: number,
     public end: number,
   ) {
     super();
   }
+  get text(): string {
+    const at = this.start + this.src.shift;
+    return this.src.text.slice(at, at + this.end - this.start);
+  }
   get span(): Span {
     return { start: this.start, end: this.end };
   }
   rebase(delta: number, max: number): void {
+    this.src.shift = delta;
     this.start = clamp(this.start, delta, max);
     this.end = clamp(this.end, delta, max);
   }
@@ -57,6 +72,11 @@ export class PackedWord extends PackedLeaf implements A.WordExpr {
 export class PackedString extends PackedLeaf implements A.StringExpr {
   get kind(): 'String' {
     return 'String';
+  }
+  /** Without the quotes, as the parser's String nodes. */
+  override get text(): string {
+    const quoted = super.text;
+    return quoted.slice(1, quoted.length - 1);
   }
 }
 
