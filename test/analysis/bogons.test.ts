@@ -23,14 +23,11 @@ const resolver = createFsIncludeResolver({ defaultDir: mkdtempSync(join(tmpdir()
  */
 const UNDETECTABLE: Record<string, { reason: string; warning?: string }> = {
   'bogons__nft-f__delete_nonexistant_object_crash': { reason: '`delete quota a b`: fails only if table a / quota b are missing from the kernel', warning: 'SEM043' },
-  'bogons__nft-f__null_set_name_crash': { reason: '`reset set y handle 6`: a handle names kernel state' },
   'bogons__nft-f__flowtable-no-priority-crash': { reason: 'devices without hook are valid for an existing flowtable (device update)', warning: 'SEM029' },
   'bogons__nft-j-f__flowtable-no-priority-crash': { reason: 'devices without hook are valid for an existing flowtable (device update)', warning: 'SEM029' },
   'bogons__nft-f__null_ingress_type_crash': { reason: '`devices =` without hook is valid for an existing netdev base chain', warning: 'SEM029' },
   'bogons__nft-j-f__null_ingress_type_crash': { reason: '`devices =` without hook is valid for an existing netdev base chain', warning: 'SEM029' },
   'bogons__nft-f__unexisting_chain_set_policy': { reason: '`policy drop` without hook is valid for an existing base chain', warning: 'SEM029' },
-  'bogons__nft-f__empty_geneve_definition_crash': { reason: 'syntax layer: tunnel object bodies are kept as words (nft: syntax error)' },
-  'bogons__nft-f__tunnel_with_anon_set_assert': { reason: 'syntax layer: tunnel `ip saddr` takes one symbol, set twice (nft: syntax error)' },
 };
 
 function analyse(file: string) {

@@ -24,7 +24,16 @@ import { chainTypeProblem, HOOKS_BY_FAMILY, isFamily, namedPriority, needsDevice
 import { asCheckedType, checkLeaf, selectorType, type CheckedType } from './value-types';
 import { resolveReferences } from './resolve-references';
 import { checkRule, type RuleCheckHost } from './rule-checks';
-import { checkTypeofKey, checkCtTimeout, checkDeviceNames, checkName, checkPolicy, checkSetStateful, checkSetTypeParts } from './declaration-checks';
+import {
+  checkCtTimeout,
+  checkDeviceNames,
+  checkName,
+  checkPolicy,
+  checkSetStateful,
+  checkSetTypeParts,
+  checkTunnel,
+  checkTypeofKey,
+} from './declaration-checks';
 import { checkModel, type CommandEvent, type MapUse } from './model-checks';
 
 /** One parsed file of the ruleset. */
@@ -845,6 +854,7 @@ class Walker {
     }
     checkName(d.objectType, name, d.name!.span, this.reporter(ctx.file));
     if (d.objectType === 'ct timeout') checkCtTimeout(d.body, this.st.textOf(ctx.file), this.reporter(ctx.file));
+    if (d.objectType === 'tunnel' && d.body) checkTunnel(d.body, d.name!.span, (n) => this.scopes.lookup(n)?.value, this.reporter(ctx.file));
     const key = `${d.objectType}:${name}`;
     const o = t.objects.get(key);
     if (d.verb === 'create' && o) {

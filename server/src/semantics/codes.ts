@@ -56,6 +56,7 @@ export const SEMANTIC_RULES = {
   emptyDeviceName: { code: 'SEM046', name: 'empty-device-name', severity: 'error', summary: 'A device name that is the empty string.' },
   binopType: { code: 'SEM047', name: 'binop-type-mismatch', severity: 'error', summary: 'A bitwise operation (`&`, `|`, `^`) on a string selector such as `oifname`; binary operations need integer types.' },
   unqualifiedSetType: { code: 'SEM048', name: 'unqualified-set-type', severity: 'error', summary: 'A `typeof` set key whose type nft cannot tell (`ct saddr` without `ip`/`ip6`).' },
+  tunnelIncomplete: { code: 'SEM049', name: 'tunnel-incomplete', severity: 'error', summary: 'A tunnel object without an `id` or without a destination address; the kernel refuses it.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type SemanticRuleKey = keyof typeof SEMANTIC_RULES;

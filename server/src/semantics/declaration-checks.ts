@@ -103,3 +103,37 @@ export function checkCtTimeout(body: A.ObjectItem[] | undefined, text: string, r
     }
   }
 }
+
+/**
+ * Tunnel objects (nft 1.1.6+). `nft -c` hands the object to the kernel, whose
+ * `nft_tunnel_obj_init` (net/netfilter/nft_tunnel.c) refuses it with EINVAL unless it has an
+ * `id` (NFTA_TUNNEL_KEY_ID) and an IPv4 or IPv6 destination (`nft_tunnel_obj_ip_init` requires
+ * NFTA_TUNNEL_KEY_IP_DST). Addresses are single values: nft cannot encode a set there (an
+ * anonymous set through a variable made nft 1.1.x assert, bogons `tunnel_with_anon_set_assert`).
+ */
+export function checkTunnel(
+  body: A.ObjectItem[],
+  at: Span,
+  varValue: (name: string) => A.Expr | undefined,
+  report: Report,
+): void {
+  const props = body.filter((i): i is A.PropertySpec => i?.kind === 'Property');
+  const partsOf = (p: A.PropertySpec): A.Expr[] => (!p.value ? [] : p.value.kind === 'List' ? p.value.items : [p.value]);
+  const addresses = props.filter((p) => p.key === 'ip' || p.key === 'ip6');
+  if (!props.some((p) => p.key === 'id')) {
+    report('tunnelIncomplete', at, 'a tunnel object needs an `id`: the kernel refuses one without it (Invalid argument)');
+  }
+  if (!addresses.some((p) => partsOf(p)[1]?.kind === 'Word' && (partsOf(p)[1] as A.WordExpr).text === 'daddr')) {
+    report('tunnelIncomplete', at, 'a tunnel object needs a destination, `ip daddr ADDR` or `ip6 daddr ADDR`: the kernel refuses one without it (Invalid argument)');
+  }
+  for (const p of addresses) {
+    const [, dir, value] = partsOf(p);
+    if (!value || dir?.kind !== 'Word') continue;
+    let v: A.Expr | undefined = value;
+    for (let depth = 0; v?.kind === 'Var' && depth < 8; depth++) v = varValue(v.name.text);
+    if (v && (v.kind === 'SetLiteral' || v.kind === 'Range' || v.kind === 'Prefix' || v.kind === 'List')) {
+      const what = v.kind === 'SetLiteral' || v.kind === 'List' ? 'a set' : v.kind === 'Range' ? 'a range' : 'a prefix';
+      report('valueTypeMismatch', value.span, `a tunnel's \`${p.key} ${(dir as A.WordExpr).text}\` takes one address, not ${what}`);
+    }
+  }
+}

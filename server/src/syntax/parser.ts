@@ -600,6 +600,12 @@ export class NftParser extends EmbeddedActionsParser {
             this.ACTION(() => {
               if (object === undefined && t.tokenType !== T.Identifier) object = t.image;
               else names.push({ kind: 'Ident', text: t.image, span: tokSpan(t) });
+              // `reset set|map` goes by name only (parser_bison.y `reset_cmd`: set_spec, since the
+              // kernel cannot look a set up by handle; by handle it crashed nft, bogon
+              // null_set_name_crash).
+              if (v.image === 'reset' && (object === 'set' || object === 'map') && t.tokenType === kw('handle')) {
+                this.err('syntax error, unexpected handle, expecting string', tokSpan(t));
+              }
             });
           },
         },
