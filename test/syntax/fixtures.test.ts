@@ -30,7 +30,7 @@ function renderTree(text: string, node: unknown, li: LineIndex, depth = 0, out: 
     depth++;
   }
   for (const [k, v] of Object.entries(o)) {
-    if (k === 'span' || k === 'pathSpans' || k === 'comments') continue;
+    if (k === 'span' || k === 'pathStarts' || k === 'comments') continue;
     if (v && typeof v === 'object') renderTree(text, v, li, depth, out);
   }
   return out;

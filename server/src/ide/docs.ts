@@ -162,7 +162,7 @@ const PROTO_NAMES: Record<string, string> = {
 };
 
 /** Doc for a selector path (e.g. ['ip','saddr']); a generic one when not in the table. */
-export function selectorDoc(path: string[]): Doc | undefined {
+export function selectorDoc(path: readonly string[]): Doc | undefined {
   const key = path.join(' ');
   const norm = path.length === 1 && path[0] !== 'meta' && SELECTOR_DOCS[`meta ${path[0]}`] ? `meta ${path[0]}` : key;
   if (SELECTOR_DOCS[norm]) return SELECTOR_DOCS[norm];

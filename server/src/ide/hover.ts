@@ -1,6 +1,7 @@
 import type { Span } from '../core/span';
 import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
+import { selectorWordSpan } from '../syntax/ast';
 import type { RulesetModel } from '../semantics';
 import { resolveDefine, symbolHitAt } from '../semantics';
 import { KEYWORD_DOCS, renderDoc, selectorDoc } from './docs';
@@ -69,12 +70,15 @@ export function hoverAt(file: string, parse: ParseResult, offset: number, sem?: 
     }
     if (n.kind === 'Selector') {
       const sel = n as unknown as A.SelectorExpr;
-      const idx = sel.pathSpans.findIndex((s) => s.start <= offset && offset <= s.end);
+      const idx = sel.path.findIndex((_, i) => {
+        const s = selectorWordSpan(sel, i);
+        return s.start <= offset && offset <= s.end;
+      });
       if (idx >= 0) {
         // Hover on a field shows the field; on the protocol word, the whole selector.
         const p = idx === 0 && sel.path.length > 1 ? sel.path : sel.path.slice(0, idx + 1);
         const doc = selectorDoc(p);
-        if (doc) return { markdown: renderDoc(p.join(' '), doc), span: idx === 0 ? sel.span : sel.pathSpans[idx] };
+        if (doc) return { markdown: renderDoc(p.join(' '), doc), span: idx === 0 ? sel.span : selectorWordSpan(sel, idx) };
       }
     }
   }

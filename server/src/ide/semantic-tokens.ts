@@ -1,6 +1,7 @@
 import type { LineIndex } from '../core/line-index';
 import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
+import { selectorWordSpan } from '../syntax/ast';
 import { walk, type AnyNode } from './walk';
 
 /** Token types of the legend, in order; index = the number sent to the client. */
@@ -58,7 +59,7 @@ export function semanticTokens(parse: ParseResult, lines: LineIndex): number[] {
         break;
       case 'Selector': {
         const s = n as unknown as A.SelectorExpr;
-        s.pathSpans.forEach((sp, i) => mark(sp, i === 0 ? 'keyword' : 'property'));
+        s.path.forEach((_, i) => mark(selectorWordSpan(s, i), i === 0 ? 'keyword' : 'property'));
         break;
       }
       case 'Word':

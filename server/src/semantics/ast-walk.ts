@@ -29,7 +29,7 @@ export function walkNodes(node: unknown, visit: (n: { kind: string }) => boolean
   const obj = node as Record<string, unknown>;
   if (typeof obj.kind === 'string' && visit(obj as { kind: string }) === false) return;
   for (const key in obj) {
-    if (key === 'span' || key === 'pathSpans' || key === 'keySpan') continue;
+    if (key === 'span' || key === 'pathStarts' || key === 'keySpan') continue;
     const v = obj[key];
     if (v !== null && typeof v === 'object') walkNodes(v, visit);
   }

@@ -38,7 +38,7 @@ function shiftAll(node: unknown, delta: number, max: number, seen: Set<object>):
   for (const key of Object.keys(o)) {
     const v = o[key];
     if ((key === 'span' || key === 'keySpan') && v && typeof v === 'object') o[key] = shifted(v as Span, delta, max);
-    else if (key === 'pathSpans' && Array.isArray(v)) o[key] = v.map((s: Span) => shifted(s, delta, max));
+    else if (key === 'pathStarts' && Array.isArray(v)) o[key] = v.map((n: number) => Math.max(0, Math.min(max, n - delta)));
     else if (v && typeof v === 'object') shiftAll(v, delta, max, seen);
   }
 }

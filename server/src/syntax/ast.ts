@@ -58,10 +58,13 @@ export type Expr =
  */
 export interface SelectorExpr {
   kind: 'Selector';
-  /** The words of the path, e.g. ['ip', 'saddr'] or ['ct', 'original', 'ip', 'saddr']. */
-  path: string[];
-  /** Span of each word in `path`, same order. */
-  pathSpans: Span[];
+  /**
+   * The words of the path, e.g. ['ip', 'saddr'] or ['ct', 'original', 'ip', 'saddr']. Shared by
+   * every selector with the same words (frozen): a big ruleset repeats a handful of paths.
+   */
+  path: readonly string[];
+  /** Offset of each word of `path`, same order (`selectorWordSpan` gives its span). */
+  pathStarts: number[];
   /** Extra expression arguments (jhash's expression, numgen's modulus, ...). */
   args?: Expr[];
   span: Span;
@@ -609,3 +612,9 @@ export interface Ruleset {
 }
 
 export type AnyDecl = TableDecl | ChainDecl | SetDecl | FlowtableDecl | ObjectDecl;
+
+/** The span of word `i` of a selector's path (each word is one token, spelled as in `path`). */
+export function selectorWordSpan(sel: SelectorExpr, i: number): Span {
+  const start = sel.pathStarts[i];
+  return { start, end: start + sel.path[i].length };
+}

@@ -74,6 +74,16 @@ function fitted<T>(items: T[]): T[] {
   return items.slice();
 }
 
+const SHARED_PATHS = new Map<string, readonly string[]>();
+
+/** One frozen array per distinct selector path (`ip saddr` is written thousands of times). */
+function sharedPath(words: string[]): readonly string[] {
+  const key = words.join(' ');
+  let path = SHARED_PATHS.get(key);
+  if (!path) SHARED_PATHS.set(key, (path = Object.freeze(words.slice())));
+  return path;
+}
+
 function unquote(image: string): string {
   return image.length >= 2 && image.startsWith('"') && image.endsWith('"') ? image.slice(1, -1) : image.replace(/^"/, '');
 }
@@ -2310,12 +2320,12 @@ export class NftParser extends EmbeddedActionsParser {
   private pathSelector = this.RULE('pathSelector', (): A.SelectorExpr => {
     const head = this.CONSUME(T.SelectorHead);
     const path: string[] = [];
-    const pathSpans: Span[] = [];
+    const pathStarts: number[] = [];
     const args: A.Expr[] = [];
     let node: SelectorNode | undefined;
     this.ACTION(() => {
       path.push(head.image);
-      pathSpans.push(tokSpan(head));
+      pathStarts.push(head.startOffset | 0);
       node = SELECTOR_ROOTS[head.image];
       if (!node && BARE_META_KEYS.has(head.image)) node = {}; // bare meta key: complete
     });
@@ -2328,7 +2338,7 @@ export class NftParser extends EmbeddedActionsParser {
               const w = this.CONSUME(T.AnyWord);
               this.ACTION(() => {
                 path.push(w.image);
-                pathSpans.push(tokSpan(w));
+                pathStarts.push(w.startOffset | 0);
                 const parent = node;
                 const child = parent?.children?.[w.image];
                 node = child ?? (INNER_PROTOCOLS.has(w.image) && parent?.inner ? SELECTOR_ROOTS[w.image] : undefined);
@@ -2389,7 +2399,7 @@ export class NftParser extends EmbeddedActionsParser {
         );
       }
     });
-    return this.ACTION(() => ({ kind: 'Selector' as const, path: fitted(path), pathSpans: fitted(pathSpans), args: args.length ? fitted(args) : undefined, span: this.spanFrom(head) }));
+    return this.ACTION(() => ({ kind: 'Selector' as const, path: sharedPath(path), pathStarts: fitted(pathStarts), args: args.length ? fitted(args) : undefined, span: this.spanFrom(head) }));
   });
 
   /** The next token continues the selector path at `node`. */
@@ -2413,14 +2423,14 @@ export class NftParser extends EmbeddedActionsParser {
   private fibExpr = this.RULE('fibExpr', (): A.SelectorExpr => {
     const start = this.CONSUME(kw('fib'));
     const path = ['fib'];
-    const pathSpans: Span[] = [tokSpan(start)];
+    const pathStarts: number[] = [start.startOffset | 0];
     this.AT_LEAST_ONE_SEP({
       SEP: T.Dot,
       DEF: () => {
         const f = this.CONSUME(T.AnyWord);
         this.ACTION(() => {
           path.push(f.image);
-          pathSpans.push(tokSpan(f));
+          pathStarts.push(f.startOffset | 0);
           if (!FIB_FLAGS.has(f.image)) this.err(`syntax error, unexpected ${f.image}, expecting saddr, daddr, mark, iif or oif`, tokSpan(f));
         });
       },
@@ -2428,10 +2438,10 @@ export class NftParser extends EmbeddedActionsParser {
     const r = this.CONSUME1(T.AnyWord);
     this.ACTION(() => {
       path.push(r.image);
-      pathSpans.push(tokSpan(r));
+      pathStarts.push(r.startOffset | 0);
       if (!FIB_RESULTS.has(r.image)) this.err(`syntax error, unexpected ${r.image}, expecting oif, oifname, type or check`, tokSpan(r));
     });
-    return { kind: 'Selector', path: fitted(path), pathSpans: fitted(pathSpans), span: this.spanFrom(start) };
+    return { kind: 'Selector', path: sharedPath(path), pathStarts: fitted(pathStarts), span: this.spanFrom(start) };
   });
 
   /** `numgen inc|random mod N [offset N]`, `jhash EXPR mod N [seed N] [offset N]`, `symhash mod N [offset N]` */
