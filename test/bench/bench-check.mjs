@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: `nft-offload check` against `nft -c -f` on a large generated ruleset.
 //
-// 1. Generates the ruleset with /work/shared/bench/gen-ruleset.mjs --flowtable 0 (the host kernel
+// 1. Generates the ruleset with ../shared/bench/gen-ruleset.mjs --flowtable 0 (the host kernel
 //    has no flowtables, and nft -c would refuse the file) into a temporary directory.
 // 2. Alternates runs of `bin/nft-offload.js check FILE` (run as users run `nft-offload`: executed,
 //    so its shebang's V8 flags apply) and `nft -c -f FILE`, nft inside a
@@ -21,7 +21,7 @@ import * as esbuild from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
-const GEN = process.env.BENCH_GEN ?? '/work/shared/bench/gen-ruleset.mjs';
+const GEN = process.env.BENCH_GEN ?? join(ROOT, '../shared/bench/gen-ruleset.mjs');
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench/results.md');
 const NFT = process.env.NFT ?? (existsSync('/usr/sbin/nft') ? '/usr/sbin/nft' : 'nft');
 const CLI = join(ROOT, 'server/out/cli.js');

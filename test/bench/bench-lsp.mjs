@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import rpc from 'vscode-jsonrpc/node.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const gen = process.env.NFT_BENCH_GEN ?? '/work/shared/bench/gen-ruleset.mjs';
+const gen = process.env.NFT_BENCH_GEN ?? path.join(root, '../shared/bench/gen-ruleset.mjs');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 15);
 
 function startServer() {

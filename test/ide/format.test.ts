@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatRange, formatText } from '../../server/src/ide/format';
+import { CORPUS_DIR } from '../helpers/shared';
 
 const FIXTURES = join(__dirname, 'fixtures/format');
-const CORPUS = '/work/shared/corpus/dumps';
+const CORPUS = join(CORPUS_DIR, 'dumps');
 
 describe('formatter fixtures (input .nft → .formatted.nft)', () => {
   for (const f of readdirSync(FIXTURES).filter((f) => f.endsWith('.nft') && !f.endsWith('.formatted.nft'))) {
@@ -36,7 +37,7 @@ describe('range formatting', () => {
 });
 
 describe('corpus dumps (canonical nft output) format to themselves', () => {
-  it.skipIf(!existsSync(CORPUS))('measures', { timeout: 120_000 }, () => {
+  it('measures', { timeout: 120_000 }, () => {
     const files = readdirSync(CORPUS).filter((f) => f.endsWith('.nft'));
     const changed: string[] = [];
     let notIdempotent = 0;
@@ -50,8 +51,8 @@ describe('corpus dumps (canonical nft output) format to themselves', () => {
     expect(notIdempotent).toBe(0);
     expect(changed).toEqual([]);
   });
-  it.skipIf(!existsSync('/work/shared/corpus/realworld'))('real-world files: idempotent and content-preserving', { timeout: 120_000 }, () => {
-    const dir = '/work/shared/corpus/realworld';
+  it('real-world files: idempotent and content-preserving', { timeout: 120_000 }, () => {
+    const dir = join(CORPUS_DIR, 'realworld');
     for (const f of readdirSync(dir)) {
       const t = readFileSync(join(dir, f), 'utf8');
       const o = formatText(t);

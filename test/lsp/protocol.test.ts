@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { SERVER, startTestServer, type TestServer } from './client';
+import { CORPUS_DIR } from '../helpers/shared';
 
 const FIX = join(__dirname, 'fixtures');
 const mainPath = join(FIX, 'main.nft');
@@ -107,8 +108,8 @@ describe.skipIf(!existsSync(SERVER))('robustness: the server survives any docume
   it('every bogon, random bytes; requests answer and the server stays up', async () => {
     const s = await startTestServer();
     try {
-      const dir = '/work/shared/corpus/bogons';
-      const inputs: [string, string][] = existsSync(dir) ? readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'latin1')]) : [];
+      const dir = join(CORPUS_DIR, 'bogons');
+      const inputs: [string, string][] = readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'latin1')]);
       // 0.25 MB of random bytes is analysed (junk findings, capped at MAX_DIAGNOSTICS); files above
       // 16 MB or large binary-looking ones get one LSP001 note instead (features.test.ts: 50 MB).
       const mb = Number(process.env.NFT_LSP_RANDOM_MB ?? 0.25);

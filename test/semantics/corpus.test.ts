@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildRulesetModel, NO_INCLUDES } from '../../server/src/semantics/index';
+import { CORPUS_DIR } from '../helpers/shared';
 
-const corpus = '/work/shared/corpus/';
+const corpus = `${CORPUS_DIR}/`;
 const rows = readFileSync(`${corpus}nft-check.tsv`, 'utf8')
   .split('\n')
   .slice(1)

@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../server/src/core/line-index';
 import { buildRulesetModel } from '../../server/src/semantics/index';
 import { createFsIncludeResolver } from '../../server/src/workspace/include-resolver';
+import { CORPUS_DIR } from '../helpers/shared';
 
-const dir = '/work/shared/corpus/realworld/';
+const dir = join(CORPUS_DIR, 'realworld') + '/';
 const rows = readFileSync(`${dir}index.tsv`, 'utf8')
   .split('\n')
   .slice(1)
