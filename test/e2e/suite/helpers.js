@@ -97,7 +97,14 @@ async function revertAndCloseAll() {
     if (!doc.isDirty || !(doc.uri.scheme === 'untitled' || doc.uri.path.startsWith(folder))) continue;
     try {
       await vscode.window.showTextDocument(doc, { preview: false });
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      if (doc.uri.scheme === 'untitled') {
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        continue;
+      }
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      // The next test must find the file as it is on disk: wait for the revert to land (a
+      // rename's edits left in a buffer once showed up in the next test's outline).
+      await waitFor(`revert of ${path.basename(doc.uri.path)}`, () => !doc.isDirty, 10000);
     } catch (e) {
       console.log(`    (could not revert ${doc.uri.toString()}: ${e.message})`);
     }
