@@ -767,8 +767,7 @@ class Walker {
     return file;
   }
 
-  /** Verdicts (`jump c`) and set refs inside element data. */
-  /** Variables and chain references in set elements, in one walk (a set may hold 100k elements). */
+  /** Variables and chain references (`jump c`) in set elements, in one walk (a set may hold 100k elements). */
   elementVarsAndRefs(elements: A.SetElement[] | A.Expr, t: TableModel, ctx: Ctx): void {
     // A list from the lexer's fast path is all plain values (syntax/packed-nodes.ts): nothing to find.
     const list = Array.isArray(elements) ? elements : elements.kind === 'SetLiteral' ? elements.elements : undefined;
@@ -1107,16 +1106,16 @@ function dropFindingsAfterSyntaxErrors(st: BuildState): void {
   st.findings.push(...keep);
 }
 
-/**
- * Builds the semantic model of a ruleset: parses the entry file, follows includes
- * through `resolver`, merges block and command forms into tables, resolves every
- * reference and runs the checks listed in `SEMANTIC_RULES`. Never throws.
- */
 export interface BuildModelOptions {
   /** Keep each file's tokens in `files[].parse.tokens` (the editor needs them; default true). */
   keepTokens?: boolean;
 }
 
+/**
+ * Builds the semantic model of a ruleset: parses the entry file, follows includes
+ * through `resolver`, merges block and command forms into tables, resolves every
+ * reference and runs the checks listed in `SEMANTIC_RULES`. Never throws.
+ */
 export function buildRulesetModel(
   entry: { path: string; text: string },
   resolver: IncludeResolver,

@@ -12,7 +12,7 @@
  * - errors only for what nft would reject; anything host-dependent is a warning.
  * This file is the layer's only public door.
  */
-export { buildRulesetModel, MAX_INCLUDE_DEPTH, type ParsedFile, type SemanticModel } from './build-model';
+export { buildRulesetModel, MAX_INCLUDE_DEPTH, type BuildModelOptions, type ParsedFile, type SemanticModel } from './build-model';
 export type { IncludeResolver, IncludedFile } from './include-resolver';
 export { NO_INCLUDES } from './include-resolver';
 export type {

@@ -4,11 +4,12 @@ import type * as A from './ast';
 /**
  * Tree nodes for the lexer's element fast path (lexer.ts `scanElementBlock`). On a big ruleset
  * (a 100k-entry blocklist) these are most of the tree, so they are laid out to be small: the
- * offsets live in the node and `span` is made when asked for, and `kind` is on the prototype.
- * A plain `{kind, text, span}` node with its span object and text string costs about 120 bytes on
- * 64-bit V8; a `PackedLeaf` costs 48 and reads its text from the source when asked. They satisfy the same AST interfaces as the parser's nodes, so no
- * consumer can tell them apart, except that `span` is a fresh object on each read (compare
- * spans by value, never by identity) and their offsets move with `rebase`, not by writing `span`.
+ * offsets live in the node, `span` and `text` are made when asked for, and `kind` is on the
+ * prototype. A plain `{kind, text, span}` node with its span object and text string costs about
+ * 120 bytes on 64-bit V8; a `PackedLeaf` costs 48. They satisfy the same AST interfaces as the
+ * parser's nodes, so no consumer can tell them apart, except that `span` and `text` are fresh
+ * values on each read (compare spans by value, never by identity) and their offsets move with
+ * `rebase`, not by writing `span`.
  */
 export abstract class PackedNode {
   abstract get span(): Span;
