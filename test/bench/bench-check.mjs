@@ -4,7 +4,7 @@
 // 1. Generates the ruleset with ../shared/bench/gen-ruleset.mjs --flowtable 0 (the host kernel
 //    has no flowtables, and nft -c would refuse the file) into a temporary directory.
 // 2. Alternates runs of `bin/nft-offload.js check FILE` (run as users run `nft-offload`: executed,
-//    so its shebang's V8 flags apply) and `nft -c -f FILE`, nft inside a
+//    so it starts Node with its V8 flag) and `nft -c -f FILE`, nft inside a
 //    throw-away network namespace (`unshare -n`, or `ip netns add nfo-bench-<pid>` as fallback),
 //    so contention from other work on the machine hits both sides alike.
 // 3. Wall time from here (hrtime around the child), peak RSS from GNU time's %M (apt: `time`), or

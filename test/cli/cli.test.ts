@@ -2,7 +2,8 @@
 // process, with the real `nft` where a test says --nft. Nothing is mocked: the "nft absent" case
 // points --nft-path at a path that does not exist, the "not permitted" case drops root with setpriv.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -142,6 +143,36 @@ describe('exit status 2: usage and I/O problems', () => {
     const version = run(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^nft-offload \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('the launcher (bin/nft-offload.js run as a program, as npm links it)', () => {
+  it('runs through a symlink, passes stdin, argv and the exit status, and starts Node with its flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfo-bin-'));
+    const link = join(dir, 'nft-offload');
+    symlinkSync(BIN, link);
+    try {
+      const bad = spawnSync(link, ['check', '-'], { cwd: ROOT, input: 'table ip t {\n', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toMatch(/error SYN001/);
+      const ok = spawnSync(link, ['check', 'examples/home-router.nft'], { cwd: ROOT, encoding: 'utf8' });
+      expect(ok.status).toBe(0);
+      // The shell execs Node in its own process: its command line carries the V8 flag.
+      const { spawn } = await import('node:child_process');
+      const lsp = spawn(link, ['lsp', '--stdio'], { cwd: ROOT });
+      try {
+        let cmdline = '';
+        for (let i = 0; i < 50 && !cmdline.includes('cli.js') && !cmdline.includes('nft-offload'); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          cmdline = readFileSync(`/proc/${lsp.pid}/cmdline`, 'utf8').split('\0').join(' ');
+        }
+        expect(cmdline).toMatch(/node --max-semi-space-size=4 \S*nft-offload lsp --stdio/);
+      } finally {
+        lsp.kill();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
