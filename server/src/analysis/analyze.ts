@@ -84,10 +84,8 @@ export function analyzeFile(path: string, text: string, options: AnalyzeOptions 
   if (model) guarded('offload analysis', path, add, () => add(findOffloadBlockers(model)));
 
   for (const f of files.values()) f.findings = dedupe(f.findings).sort(byPosition);
-  if (options.keepTokens === false) {
-    if (result.parse) result.parse.tokens = [];
-    for (const f of result.model?.files.values() ?? []) f.parse.tokens = [];
-  }
+  // buildRulesetModel dropped the tokens of the files it parsed; this is the fallback parse's.
+  if (options.keepTokens === false && result.parse) result.parse.tokens = [];
   return result;
 }
 

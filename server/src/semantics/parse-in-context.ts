@@ -20,26 +20,32 @@ const PREFIX: Record<IncludeContext, string> = {
 };
 const SUFFIX: Record<IncludeContext, string> = { top: '', table: '\n}\n', chain: '\n}\n}\n' };
 
-function shifted(s: Span, delta: number, max: number): Span {
-  const clamp = (n: number) => Math.max(0, Math.min(max, n - delta));
-  return { start: clamp(s.start), end: clamp(s.end) };
+type Move = (offset: number) => number;
+
+/** Offsets of the wrapped text moved back into the included file's own text (clamped to it). */
+function mover(delta: number, max: number): Move {
+  return (n) => Math.max(0, Math.min(max, n - delta));
 }
 
-function shiftAll(node: unknown, delta: number, max: number, seen: Set<object>): void {
+function shifted(s: Span, move: Move): Span {
+  return { start: move(s.start), end: move(s.end) };
+}
+
+function shiftAll(node: unknown, delta: number, move: Move, seen: Set<object>): void {
   if (node === null || typeof node !== 'object' || seen.has(node)) return;
   seen.add(node);
   if (Array.isArray(node)) {
-    for (const x of node) shiftAll(x, delta, max, seen);
+    for (const x of node) shiftAll(x, delta, move, seen);
     return;
   }
   // Fast-path element nodes keep their offsets inline (syntax/packed-nodes.ts).
-  if (node instanceof PackedNode) node.rebase(delta, max);
+  if (node instanceof PackedNode) node.rebase(delta, move);
   const o = node as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     const v = o[key];
-    if ((key === 'span' || key === 'keySpan') && v && typeof v === 'object') o[key] = shifted(v as Span, delta, max);
-    else if (key === 'pathStarts' && Array.isArray(v)) o[key] = v.map((n: number) => Math.max(0, Math.min(max, n - delta)));
-    else if (v && typeof v === 'object') shiftAll(v, delta, max, seen);
+    if ((key === 'span' || key === 'keySpan') && v && typeof v === 'object') o[key] = shifted(v as Span, move);
+    else if (key === 'pathStarts' && Array.isArray(v)) o[key] = v.map(move);
+    else if (v && typeof v === 'object') shiftAll(v, delta, move, seen);
   }
 }
 
@@ -48,7 +54,7 @@ export function parseInContext(text: string, context: IncludeContext): ParseResu
   const prefix = PREFIX[context];
   const r = parseRuleset(prefix + text + SUFFIX[context]);
   const delta = prefix.length;
-  const max = text.length;
+  const move = mover(delta, text.length);
   const table = r.ast.items.find((i): i is A.TableDecl => i.kind === 'Table');
   let items: A.TopItem[] = [];
   if (table?.body) {
@@ -61,10 +67,10 @@ export function parseInContext(text: string, context: IncludeContext): ParseResu
   }
   const ast: A.Ruleset = { kind: 'Ruleset', items, comments: r.ast.comments, span: { start: 0, end: text.length } };
   const seen = new Set<object>();
-  shiftAll(items, delta, max, seen);
-  shiftAll(ast.comments, delta, max, seen);
-  shiftAll(r.comments, delta, max, seen);
-  for (const f of r.findings) f.span = shifted(f.span, delta, max);
+  shiftAll(items, delta, move, seen);
+  shiftAll(ast.comments, delta, move, seen);
+  shiftAll(r.comments, delta, move, seen);
+  for (const f of r.findings) f.span = shifted(f.span, move);
   const tokens = r.tokens.filter((t) => t.startOffset >= delta && t.startOffset < delta + text.length);
   for (const t of tokens) {
     t.startOffset -= delta;

@@ -13,11 +13,12 @@ import type * as A from './ast';
  */
 export abstract class PackedNode {
   abstract get span(): Span;
-  /** Moves the node's offsets by `-delta`, clamped to [0, max] (see semantics/parse-in-context.ts). */
-  abstract rebase(delta: number, max: number): void;
+  /**
+   * Moves the node's offsets `delta` back, each through `move` (semantics/parse-in-context.ts
+   * clamps them to the included file). Pairs hold no offsets of their own: their leaves move.
+   */
+  rebase(_delta: number, _move: (offset: number) => number): void {}
 }
-
-const clamp = (n: number, delta: number, max: number): number => Math.max(0, Math.min(max, n - delta));
 
 /**
  * The text the leaves were lexed from, shared by every leaf of one lex: a leaf reads its `text`
@@ -45,10 +46,10 @@ abstract class PackedLeaf extends PackedNode {
   get span(): Span {
     return { start: this.start, end: this.end };
   }
-  rebase(delta: number, max: number): void {
+  override rebase(delta: number, move: (offset: number) => number): void {
     this.src.shift = delta;
-    this.start = clamp(this.start, delta, max);
-    this.end = clamp(this.end, delta, max);
+    this.start = move(this.start);
+    this.end = move(this.end);
   }
 }
 
@@ -97,9 +98,6 @@ export class PackedPrefix extends PackedNode implements A.PrefixExpr {
   get span(): Span {
     return { start: this.base.start, end: this.length.end };
   }
-  rebase(): void {
-    // The leaves hold the offsets and are rebased on their own.
-  }
 }
 
 /** `from-to`; the span runs from one end to the other. */
@@ -115,9 +113,6 @@ export class PackedRange extends PackedNode implements A.RangeExpr {
   }
   get span(): Span {
     return { start: this.from.start, end: this.to.end };
-  }
-  rebase(): void {
-    // The leaves hold the offsets and are rebased on their own.
   }
 }
 

@@ -62,7 +62,7 @@ function sp(a: { startOffset: number } | undefined, b: { startOffset: number; en
 }
 
 function tokSpan(t: IToken | undefined): Span {
-  return t ? { start: t.startOffset | 0, end: ((t.endOffset ?? t.startOffset) + 1) | 0 } : { start: 0, end: 0 };
+  return sp(t, t);
 }
 
 /**
