@@ -106,7 +106,14 @@ export async function netnsLabUp(): Promise<NetnsLab> {
     run('ip', ['-n', ns.wan, 'route', 'add', '10.10.1.0/24', 'via', '10.10.2.1']);
     lab.inNs(ns.rtr, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
     try { lab.inNs(ns.rtr, ['sysctl', '-qw', 'net.netfilter.nf_conntrack_acct=1']); } catch { /* module not loaded yet */ }
-    lab.inNs(ns.rtr, ['/usr/sbin/sshd', '-f', join(dir, 'sshd_config')]);
+    // sshd runs the session commands with root's shell, which reads root's ~/.bashrc: on a host
+    // whose .bashrc runs `pyenv rehash`, a session killed mid-rehash (the lock-out and kill -9 tests
+    // do that) left a lock that made every later session wait. A router has no such home: sshd gets
+    // a private, empty /root of its own.
+    lab.inNs(ns.rtr, [
+      'unshare', '--mount', '--propagation', 'private', '--',
+      'sh', '-c', 'mount -t tmpfs lab-root /root && exec "$0" "$@"', '/usr/sbin/sshd', '-f', join(dir, 'sshd_config'),
+    ]);
     const sock = join(dir, 'rtr-ssh.sock');
     children.push(spawn('ip', ['netns', 'exec', ns.rtr, 'socat', `UNIX-LISTEN:${sock},unlink-early,fork`, 'TCP:127.0.0.1:22'], { detached: true, stdio: 'ignore' }));
     for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
