@@ -17,9 +17,12 @@ type Report = (rule: SemanticRuleKey, span: Span, message: string) => void;
  */
 export const MAX_NAME_BYTES = 255;
 
+const UTF8 = new TextEncoder();
+
 export function checkName(kind: string, name: string | undefined, span: Span, report: Report): void {
-  if (!name) return;
-  const bytes = new TextEncoder().encode(name).length;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short names need no encoding.
+  if (!name || name.length * 3 <= MAX_NAME_BYTES) return;
+  const bytes = UTF8.encode(name).length;
   if (bytes > MAX_NAME_BYTES) report('nameTooLong', span, `${kind} name is too long (${bytes} bytes, the kernel allows at most ${MAX_NAME_BYTES})`);
 }
 

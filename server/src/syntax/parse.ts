@@ -29,15 +29,19 @@ function parser(): NftParser {
 /** Deepest brace nesting we parse; real rulesets stay far below (table → chain → anon chain → set). */
 const MAX_NESTING = 256;
 
-function findTooDeep(tokens: IToken[]): number {
+/** One pass over the tokens: where braces first nest too deep (-1: nowhere), and whether any is junk. */
+function scanTokens(tokens: IToken[]): { tooDeep: number; junk: boolean } {
   let depth = 0;
+  let junk = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i].tokenType;
     if (t === T.LBrace) {
-      if (++depth > MAX_NESTING) return i;
-    } else if (t === T.RBrace && depth > 0) depth--;
+      if (++depth > MAX_NESTING) return { tooDeep: i, junk };
+    } else if (t === T.RBrace) {
+      if (depth > 0) depth--;
+    } else if (t === T.Junk) junk = true;
   }
-  return -1;
+  return { tooDeep: -1, junk };
 }
 
 /**
@@ -52,7 +56,7 @@ export function parseRuleset(text: string): ParseResult {
     findings.push({ code: rule.code, severity: 'error', message: p.message, file: '', span: p.span });
   }
   let tokens = allTokens;
-  const deep = findTooDeep(allTokens);
+  const { tooDeep: deep, junk } = scanTokens(allTokens);
   if (deep >= 0) {
     const t = allTokens[deep];
     findings.push({
@@ -66,7 +70,8 @@ export function parseRuleset(text: string): ParseResult {
   }
   const p = parser();
   p.customErrors = [];
-  p.input = tokens.filter((t) => t.tokenType !== T.Junk || reportJunk(t, findings));
+  // Without junk (the usual case) the parser reads the lexer's array itself: no 265k-slot copy.
+  p.input = junk || deep >= 0 ? tokens.filter((t) => t.tokenType !== T.Junk || reportJunk(t, findings)) : tokens;
   let ast: Ruleset;
   try {
     ast = p.ruleset();
