@@ -37,6 +37,13 @@ describe('nft-offload explain --json', () => {
     expect((await verdict('ipv6-ip-table')).reasons[0].code).toBe('OFF013');
     expect((await verdict('icmp')).reasons[0].code).toBe('OFF004');
     expect((await verdict('helper')).reasons.map((r: { code: string }) => r.code)).toContain('OFF005');
+    // DNAT in prerouting: forward sees the translated destination and the dnat status bit.
+    // Without modelling the translation, both flows would die at the forward chain's drop.
+    expect((await verdict('dnat-fw4')).verdict).toBe('fast');
+    expect((await verdict('dnat-daddr')).verdict).toBe('fast');
+    const redirected = await verdict('redirect');
+    expect(redirected.verdict).toBe('slow');
+    expect(redirected.reasons.map((r: { code: string }) => r.code)).toEqual(['OFF022']);
   });
 
   it('human output shows the path, the verdict and the reasons', async () => {

@@ -2,7 +2,7 @@ import type { RuleInfo } from '../core/catalogue';
 
 /**
  * Findings of the offload layer. Codes are stable: never renumber or reuse one.
- * Some codes appear only as reasons in `explain` (OFF014, OFF015, OFF017, OFF021);
+ * Some codes appear only as reasons in `explain` (OFF014, OFF015, OFF017, OFF021, OFF022);
  * they are listed here so users can look every reason up.
  */
 export const OFFLOAD_RULES = {
@@ -27,6 +27,7 @@ export const OFFLOAD_RULES = {
   ipsec: { code: 'OFF019', name: 'ipsec-input-not-offloaded', severity: 'information', summary: 'Packets decrypted by IPsec carry a secpath and never create a flowtable entry.' },
   unknownFlowtable: { code: 'OFF020', name: 'flow-add-unknown-flowtable', severity: 'error', summary: '`flow add @name` must name a flowtable of the same table; the kernel looks nowhere else.' },
   udpTiming: { code: 'OFF021', name: 'udp-offload-depends-on-timing', severity: 'information', summary: 'A UDP flow offloads only if the client sends a second datagram before the first reply.' },
+  notForwarded: { code: 'OFF022', name: 'flow-not-forwarded', severity: 'information', summary: 'Explain: a `redirect` sends the flow to the router itself, so it is delivered locally, not forwarded, and never offloaded.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type OffloadRuleKey = keyof typeof OFFLOAD_RULES;

@@ -27,6 +27,13 @@ export interface FlowSpec {
    * offload.md §7, "UDP depends on the traffic's timing".
    */
   udpTiming?: 'reply' | 'stream';
+  /**
+   * NAT that conntrack recorded for this connection (a live flow whose reply tuple is not the mirror of
+   * its original tuple). `dnat` is where the original packets go after translation. The walk applies it
+   * at the kernel's destination-NAT point, over what the ruleset's own `dnat` gives: conntrack saw what
+   * the kernel did, and it also covers translations the ruleset leaves open (maps filled at run time).
+   */
+  observedNat?: { dnat?: { daddr: string; dport?: number }; snat?: boolean };
 }
 
 export type Direction = 'original' | 'reply';
@@ -62,6 +69,26 @@ export interface ConnState {
   untracked: boolean;
   seqAdjust: boolean;
   offloaded?: { flowtableKey: string; byPacket: number; rule: RuleRef };
+  /** Destination NAT the first packet set up (`dnat` or `redirect` in a prerouting nat chain). */
+  dnat?: DnatState;
+  /** Source NAT (`snat`, `masquerade`) set up: only `ct status snat` tells before postrouting. */
+  snat?: boolean;
+}
+
+/** Where the original packets of a destination-NATed connection go, and from which hook position on. */
+export interface DnatState {
+  /** New destination address; undefined when the ruleset does not say (a variable set, a map we cannot read). */
+  daddr?: string;
+  /** New destination port, when the statement changes it (`to ADDR:PORT`); undefined keeps the port. */
+  dport?: number;
+  /** The statement names a port we cannot compute (a range, a map): the port is unknown. */
+  dportUnknown?: boolean;
+  /** Prerouting priority of the nat chain that translated (chains after it see the new destination). */
+  priority: number;
+  /** `redirect`: delivered to the router itself, so the flow is not forwarded. */
+  local: boolean;
+  /** Taken from conntrack (FlowSpec.observedNat), not from a rule. */
+  observed?: boolean;
 }
 
 export interface RuleRef {

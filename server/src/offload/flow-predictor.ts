@@ -15,6 +15,8 @@ export interface LiveFlowLike {
   dst: string;
   sport?: number;
   dport?: number;
+  /** The conntrack entry: its reply tuple tells the NAT the kernel applied. */
+  entry?: { reply?: { src: string; dst: string; sport?: number; dport?: number } };
 }
 
 export interface FlowPredictionLike {
@@ -28,7 +30,11 @@ export function makeFlowPredictor(model: RulesetModel, interfaces?: { iif?: stri
     const ip = parseIp(live.src);
     const l4proto = protoNumber(live.proto);
     if (!ip || l4proto === undefined) return { verdict: 'unknown', reasons: [{ code: 'OFF015', message: `cannot read the flow (${live.proto} ${live.src})` }] };
-    const spec: FlowSpec = { family: ip.v6 ? 'ip6' : 'ip', l4proto, saddr: live.src, daddr: live.dst, sport: live.sport, dport: live.dport, ...interfaces };
+    const observedNat = natOf(live);
+    const spec: FlowSpec = {
+      family: ip.v6 ? 'ip6' : 'ip', l4proto, saddr: live.src, daddr: live.dst, sport: live.sport, dport: live.dport, ...interfaces,
+      ...(observedNat ? { observedNat } : {}),
+    };
     const p = predictFlow(model, spec);
     return {
       verdict: p.certain ? p.verdict : 'unknown',
@@ -36,4 +42,19 @@ export function makeFlowPredictor(model: RulesetModel, interfaces?: { iif?: stri
       reasons: p.reasons.map((r) => ({ code: r.code, message: r.message })),
     };
   };
+}
+
+const sameAddr = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * The NAT a conntrack entry shows. Without NAT the reply tuple mirrors the original one; after DNAT
+ * the reply comes from the new destination, after SNAT it goes to the new source (conntrack(8)).
+ */
+export function natOf(live: LiveFlowLike): FlowSpec['observedNat'] | undefined {
+  const r = live.entry?.reply;
+  if (!r) return undefined;
+  const dnat = !sameAddr(r.src, live.dst) || (r.sport !== undefined && live.dport !== undefined && r.sport !== live.dport);
+  const snat = !sameAddr(r.dst, live.src) || (r.dport !== undefined && live.sport !== undefined && r.dport !== live.sport);
+  if (!dnat && !snat) return undefined;
+  return { ...(dnat ? { dnat: { daddr: r.src, ...(r.sport !== undefined ? { dport: r.sport } : {}) } } : {}), ...(snat ? { snat: true } : {}) };
 }

@@ -15,4 +15,4 @@ export { findOffloadBlockers, representativeFlows, representativePredictions } f
 export type { FlowSpec, TraceStep, Packet } from './flow-model';
 export { parseFlowSpec, formatFlowSpec, type FlowSpecResult } from './flow-spec';
 export { predictFlow, type FlowPrediction, type FlowVerdict } from './predict-flow';
-export { makeFlowPredictor, type LiveFlowLike, type FlowPredictionLike } from './flow-predictor';
+export { makeFlowPredictor, natOf, type LiveFlowLike, type FlowPredictionLike } from './flow-predictor';

@@ -120,6 +120,9 @@ export function evalSelector(e: A.Expr, ctx: EvalContext): Val {
       if (p.confirmed) s.add('confirmed');
       if (p.seenReply) s.add('seen-reply');
       if (p.tcpAssured || (!isTcp && p.seenReply && p.dir === 'original')) s.add('assured');
+      // IPS_DST_NAT / IPS_SRC_NAT: set when the first packet's NAT is set up (nf_nat_setup_info).
+      if (ctx.conn.dnat) s.add('dnat');
+      if (ctx.conn.snat) s.add('snat');
       return { t: 'bits', v: s };
     }
     case 'ct direction':

@@ -41,6 +41,8 @@ interface Outcome {
   steps: TraceStep[];
   covered: { orig: boolean; reply: boolean };
   droppedAt?: number;
+  /** Index of the first packet delivered to the router itself (a `redirect`): the flow is not forwarded. */
+  localAt?: number;
   facts: FactBook;
 }
 
@@ -76,10 +78,15 @@ function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string
   const steps: TraceStep[] = [];
   const packets = packetsFor(flow);
   let droppedAt: number | undefined;
+  let localAt: number | undefined;
   for (let i = 0; i < packets.length; i++) {
     const r = walkPacket(model, flow, packets[i], i, conn, facts);
     events.push(...r.events);
     steps.push(...r.steps);
+    if (r.fate === 'local') {
+      localAt = i;
+      break;
+    }
     if (r.fate === 'dropped') {
       const ft = conn.offloaded ? findFlowtable(model, conn.offloaded.flowtableKey) : undefined;
       // offload.md §7: a packet that offloads the flow and is then dropped by a later table is lost,
@@ -101,9 +108,9 @@ function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string
   };
   let verdict: FlowVerdict;
   if (droppedAt !== undefined) verdict = 'dropped';
-  else if (ft && covered.orig && covered.reply) verdict = 'fast';
+  else if (localAt === undefined && ft && covered.orig && covered.reply) verdict = 'fast';
   else verdict = 'slow';
-  return { verdict, flowtable: ft, events, steps, covered, droppedAt, facts };
+  return { verdict, flowtable: ft, events, steps, covered, droppedAt, localAt, facts };
 }
 
 /** Index of the first packet `flow add` could accept: TCP after the handshake, others from the 2nd packet. */
@@ -204,6 +211,12 @@ function explainOutcome(model: RulesetModel, flow: FlowSpec, o: Outcome): Findin
     if (drop && dropLoc) {
       push(reason('dropped', drop.policy ? `The ${label(i)} reaches the end of ${drop.chain}, whose policy is drop.` : `The ${label(i)} is dropped by \`${drop.rule!.text}\` in ${drop.chain}.`, dropLoc.file, dropLoc.span));
     }
+    return out;
+  }
+  if (o.localAt !== undefined) {
+    const redirect = o.events.find((e): e is Extract<WalkEvent, { kind: 'redirected' }> => e.kind === 'redirected');
+    const at = redirect ? { file: redirect.rule.file, span: redirect.rule.span } : { file: '', span: { start: 0, end: 0 } };
+    push(reason('notForwarded', `${redirect ? `\`${redirect.rule.text}\`` : 'A `redirect`'} sends the flow to the router itself: its packets are delivered to input, not forwarded, and only forwarded flows can be offloaded.`, at.file, at.span));
     return out;
   }
   const off = o.events.find((e): e is Extract<WalkEvent, { kind: 'offloaded' }> => e.kind === 'offloaded');

@@ -10,6 +10,7 @@ import type { Span } from '../core/span';
 import type { ChainModel, FlowtableModel, RulesetModel, TableModel } from '../semantics/model';
 import type { ConnState, FlowSpec, Packet, RuleRef, TraceStep } from './flow-model';
 import { evalMatch, evalSelector, type EvalContext, type Tri } from './match-expr';
+import { applyNatStatement, deliveredLocally, NAT_DST_PRIORITY, observedDnat, packetSeenAt } from './nat';
 import { ifnameMatches, numberValue } from './values';
 
 /** Facts the ruleset leaves open, with the value assumed for each in this run (default: no match). */
@@ -31,10 +32,12 @@ export type WalkEvent =
   | { kind: 'blocked'; packet: number; rule: RuleRef; verdict: string; flowAdds: RuleRef[] }
   | { kind: 'dropped'; packet: number; rule?: RuleRef; chain: string; chainSpan: Span; file: string; policy: boolean }
   | { kind: 'helper-set'; packet: number; rule: RuleRef }
-  | { kind: 'notrack'; packet: number; rule: RuleRef };
+  | { kind: 'notrack'; packet: number; rule: RuleRef }
+  | { kind: 'redirected'; packet: number; rule: RuleRef };
 
 export interface PacketResult {
-  fate: 'forwarded' | 'dropped' | 'fast';
+  /** `local`: the connection was redirected to the router itself, so this packet is not forwarded. */
+  fate: 'forwarded' | 'dropped' | 'fast' | 'local';
   steps: TraceStep[];
   events: WalkEvent[];
   /** Flow add statements in forward chains this packet's walk passed through (evaluated or not). */
@@ -101,6 +104,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
   const res: PacketResult = { fate: 'forwarded', steps, events, sawFlowAdd: false };
   let mark: number | undefined = flow.mark ?? 0;
   let untracked = false;
+  /** Priority of the base chain running now (a NAT statement translates at its chain's priority). */
+  let basePriority = 0;
   const step = (s: Omit<TraceStep, 'packet' | 'packetLabel'>) => steps.push({ packet: pidx, packetLabel: packet.label, ...s });
 
   /**
@@ -109,8 +114,10 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
    */
   const dropsIn = (chain: ChainModel, hook: string, beforeConntrack: boolean): boolean => {
     const h = chain.hook!;
+    basePriority = h.priority ?? 0;
+    const seen = packetSeenAt(packet, conn.dnat, hook, basePriority);
     const ctx: EvalContext = {
-      model, table: chain.table, family: flow.family, l4proto: flow.l4proto, packet, conn: { ...conn, untracked }, mark, hook,
+      model, table: chain.table, family: flow.family, l4proto: flow.l4proto, packet: seen, conn: { ...conn, untracked }, mark, hook,
       beforeConntrack, orig: { saddr: flow.saddr, daddr: flow.daddr, sport: flow.sport, dport: flow.dport }, ipsec: !!flow.ipsec,
     };
     const where = hook === 'ingress' ? `, ingress on ${packet.iif}` : '';
@@ -124,6 +131,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
       conn.helper = ctx.conn.helper;
       conn.seqAdjust = ctx.conn.seqAdjust;
       conn.offloaded = ctx.conn.offloaded;
+      conn.dnat = ctx.conn.dnat;
+      conn.snat = ctx.conn.snat;
     }
     if (out === 'return') {
       step({ kind: 'policy', hook, chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
@@ -166,9 +175,25 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     }
   }
 
+  // Source NAT conntrack recorded was set up by the first packet's postrouting: later packets carry the status bit.
+  if (pidx > 0 && flow.observedNat?.snat) conn.snat = true;
+
+  // Replies of a redirected connection come from the router's own sockets (output), not through forward.
+  if (packet.dir === 'reply' && deliveredLocally(conn.dnat)) {
+    step({ kind: 'note', result: 'the connection was redirected to the router itself: replies come from its own sockets, not through forward' });
+    res.fate = 'local';
+    return res;
+  }
+
   for (const hook of HOOKS) {
+    if (hook === 'forward' && deliveredLocally(conn.dnat)) {
+      step({ kind: 'note', hook, result: 'redirected to the router itself: delivered to input, not forwarded' });
+      res.fate = 'local';
+      return res;
+    }
     for (const chain of baseChains(model, flow.family, hook)) {
       const h = chain.hook!;
+      takeObservedNat(hook, h.priority ?? 0);
       if (h.type === 'nat' && !(pidx === 0)) {
         continue; // NAT chains see only the first packet of a connection (nf_nat_inet_fn consults the rules for new entries only).
       }
@@ -178,8 +203,19 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
       // accept and queue end this base chain only; the next base chain on the hook still runs.
       if (untracked && before) conn.ctMark = 0;
     }
+    takeObservedNat(hook, Infinity);
   }
   return res;
+
+  /**
+   * From the kernel's destination-NAT point on, conntrack's recorded translation (live flows) is
+   * what the packets carry, whatever this ruleset's `dnat` computed (or could not compute).
+   */
+  function takeObservedNat(hook: string, priority: number): void {
+    const seen = observedDnat(flow);
+    if (!seen || conn.dnat?.observed || (hook === 'prerouting' && priority <= NAT_DST_PRIORITY)) return;
+    conn.dnat = { ...seen, priority: conn.dnat?.priority ?? seen.priority };
+  }
 
   function runChain(chain: ChainModel, ctx: EvalContext, hook: string, depth: number, stack: Frame[], rules: Frame['rules']): ChainOutcome {
     if (depth > MAX_DEPTH) return 'return';
@@ -213,7 +249,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
           let r = m.result;
           const mtext = textOf(ref, s.span);
           if (r === 'unknown') {
-            const key = `${ref.file}:${s.span.start}:${packet.iif}>${packet.oif}:${packet.saddr}>${packet.daddr}:${packet.sport}>${packet.dport}`;
+            const p = ctx.packet;
+            const key = `${ref.file}:${s.span.start}:${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.sport}>${p.dport}`;
             r = facts.decide(key, `\`${mtext}\` (${m.why ?? 'not modelled'})`) ? 'match' : 'no-match';
             if (hasFlowAdd(rule)) res.sawFlowAdd = true;
             step({ kind: 'rule', hook, chain: ref.chain, result: `unknown: \`${mtext}\` (${m.why ?? 'not modelled'}); assumed ${r === 'match' ? 'to match' : 'not to match'}`, file: ref.file, span: ref.span, text: ref.text });
@@ -296,9 +333,16 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
             return 'next';
           }
           break;
-        case 'Nat':
-          step({ kind: 'rule', hook, chain: ref.chain, result: `match → ${s.type} (ends the chain)`, file: ref.file, span: ref.span, text: ref.text });
+        case 'Nat': {
+          const nat = applyNatStatement(s, ctx, basePriority);
+          if (!nat.applied) {
+            step({ kind: 'rule', hook, chain: ref.chain, result: `no match (${nat.description})`, file: ref.file, span: ref.span, text: ref.text });
+            return 'next';
+          }
+          if (ctx.conn.dnat?.local) events.push({ kind: 'redirected', packet: pidx, rule: ref });
+          step({ kind: 'rule', hook, chain: ref.chain, result: `match → ${nat.description} (ends the chain)`, file: ref.file, span: ref.span, text: ref.text });
           return 'accept';
+        }
         default:
           break;
       }
@@ -360,7 +404,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     }
     for (const el of elements) {
       let r = evalMatch({ kind: 'Match', left: map.key, right: el.key, span: el.span }, ctx).result;
-      if (r === 'unknown') r = facts.decide(`${ref.file}:${el.span.start}:${packet.iif}>${packet.oif}:${packet.saddr}>${packet.daddr}:${packet.dport}`, `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
+      const p = ctx.packet;
+      if (r === 'unknown') r = facts.decide(`${ref.file}:${el.span.start}:${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.dport}`, `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
       if (r === 'match' && el.value?.kind === 'Verdict') return { verdict: el.value.verdict, target: el.value.target };
     }
     return undefined;
