@@ -15,7 +15,7 @@ import {
   connectRouter, interfacesFor, parseConntrackListing, parseSshUrl, readFlowRouting, type ConntrackEntry, type FlowRouting,
   type RouterSession, type SshTarget,
 } from '../../server/src/remote';
-import { predictFlow, type FlowPrediction, type FlowSpec } from '../../server/src/offload';
+import { natOf, predictFlow, type FlowPrediction, type FlowSpec } from '../../server/src/offload';
 import { packetsFor } from '../../server/src/offload/predict-flow';
 import { buildRulesetModel, NO_INCLUDES } from '../../server/src/semantics';
 import { vmLabUp, vmSkipReason, type VmLab } from '../vm/lab/vm-lab';
@@ -39,6 +39,12 @@ const LAN_ONLY = table(flowtable('rlan'), forward('accept', 'meta l4proto { tcp,
 const UNGUARDED = table(flowtable('rlan, rwan'), forward('accept', 'flow add @ft'));
 /** `flow add … accept` before a policy drop (offload.md §7): the SYN-ACK is not eligible, so TCP dies. */
 const FLOW_ADD_ACCEPT_DROP = table(flowtable('rlan, rwan'), forward('drop', 'ct state new accept', 'meta l4proto { tcp, udp } flow add @ft accept'));
+/** A port forward: the client dials the router (10.10.1.1), prerouting translates to the server behind rwan. */
+const DSTNAT = '\tchain dstnat {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tiifname "rlan" ip daddr 10.10.1.1 meta l4proto { tcp, udp } th dport { 5201, 7000 } dnat ip to 10.10.2.2\n\t}\n';
+/** firewall4's way: new connections are accepted by their NAT status (`ct status dnat`), policy drop. */
+const DNAT_STATUS = table(flowtable('rlan, rwan'), DSTNAT, forward('drop', 'meta l4proto { tcp, udp } flow add @ft', 'ct state established,related accept', 'ct status dnat accept'));
+/** The forward chain names the server by its own address: it sees the packets already translated. */
+const DNAT_ADDRESS = table(flowtable('rlan, rwan'), DSTNAT, forward('drop', 'meta l4proto { tcp, udp } flow add @ft', 'ct state established,related accept', 'ip daddr 10.10.2.2 ct state new accept'));
 
 type Traffic = 'tcp' | 'udp' | 'udp-stream' | 'icmp';
 type Dirs = 'both' | 'orig' | 'reply' | 'none' | 'n/a';
@@ -49,6 +55,8 @@ interface Scenario {
   traffic: Traffic;
   /** What offload.md says the kernel does; checks the lab itself, next to the agreement. */
   kernel: { offload: boolean; verdict: Verdict };
+  /** The address the client dials (default the server's own, 10.10.2.2). */
+  target?: string;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -61,6 +69,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'unguarded flow add, ICMP', ruleset: UNGUARDED, traffic: 'icmp', kernel: { offload: false, verdict: 'slow' } },
   { name: 'flow add accept then policy drop, TCP', ruleset: FLOW_ADD_ACCEPT_DROP, traffic: 'tcp', kernel: { offload: false, verdict: 'dropped' } },
   { name: 'flow add accept then policy drop, UDP', ruleset: FLOW_ADD_ACCEPT_DROP, traffic: 'udp', kernel: { offload: true, verdict: 'fast' } },
+  { name: 'port forward, ct status dnat accept, TCP', ruleset: DNAT_STATUS, traffic: 'tcp', target: '10.10.1.1', kernel: { offload: true, verdict: 'fast' } },
+  { name: 'port forward, forward matches the server, UDP', ruleset: DNAT_ADDRESS, traffic: 'udp', target: '10.10.1.1', kernel: { offload: true, verdict: 'fast' } },
 ];
 
 interface Row {
@@ -88,6 +98,7 @@ function predictedDirs(p: FlowPrediction, spec: FlowSpec): Dirs {
   return dirsOf(fast.has('original'), fast.has('reply'));
 }
 
+/** The flow as the ruleset alone describes it: any NAT must come from the ruleset's own nat chains. */
 function specOf(e: ConntrackEntry, routing: FlowRouting, traffic: Traffic): FlowSpec {
   const ifs = interfacesFor({ src: e.orig.src, dst: e.orig.dst, replySrc: e.reply?.src }, routing);
   return {
@@ -124,18 +135,19 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
     it(sc.name, async () => {
       const t0 = Date.now();
       await lab.ok(`nft -f - <<'RULESET'\n${sc.ruleset}RULESET\n[ $? = 0 ] || exit 1; conntrack -F >/dev/null 2>&1; true`);
-      const script = sc.traffic === 'tcp' ? tcpTraffic() : sc.traffic === 'icmp' ? icmpTraffic() : udpTraffic(sc.traffic === 'udp' ? 'reply' : 'stream');
+      const target = sc.target ?? '10.10.2.2';
+      const script = sc.traffic === 'tcp' ? tcpTraffic(10, target) : sc.traffic === 'icmp' ? icmpTraffic() : udpTraffic(sc.traffic === 'udp' ? 'reply' : 'stream', target);
       const out = (await lab.sh(script, 90_000)).stdout;
       const run = parseTrafficOutput(out);
       const snap = run.snaps.get('mid2');
       expect(snap, out).toBeDefined();
-      const flows = parseConntrackListing(snap!.conntrack).filter((e) => e.orig.src === '10.10.1.2' && e.orig.dst === '10.10.2.2');
+      const flows = parseConntrackListing(snap!.conntrack).filter((e) => e.orig.src === '10.10.1.2' && e.orig.dst === target);
       expect(flows.length, snap!.conntrack).toBeGreaterThan(0);
 
       // The same ruleset twice: as written, and as the kernel lists it back (what `remote flows` sees).
       const source = buildRulesetModel({ path: 'scenario.nft', text: sc.ruleset }, NO_INCLUDES);
       const listed = buildRulesetModel({ path: '(live ruleset)', text: await lab.ok('nft list ruleset') }, NO_INCLUDES);
-      const routing = await readFlowRouting(session, flows.flatMap((e) => [e.orig.src, e.orig.dst]));
+      const routing = await readFlowRouting(session, flows.flatMap((e) => [e.orig.src, e.orig.dst, ...(e.reply ? [e.reply.src] : [])]));
 
       // Kernel side. The probe counts every lab packet per input device that reached the forward hook.
       const sum = (f: (e: ConntrackEntry) => number | undefined) => flows.reduce((n, e) => n + (f(e) ?? 0), 0);
@@ -156,10 +168,14 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
         expect([spec.iif, spec.oif]).toEqual(['rlan', 'rwan']);
         const p = predictFlow(source, spec);
         const pl = predictFlow(listed, spec);
+        // As `remote flows` predicts it: with the translation conntrack recorded (live flows).
+        const observedNat = natOf({ ...e.orig, proto: e.proto, entry: e });
+        const po = predictFlow(listed, { ...spec, ...(observedNat ? { observedNat } : {}) });
+        if (target !== '10.10.2.2') expect(observedNat?.dnat?.daddr, fmt(e)).toBe('10.10.2.2');
         const pDirs = p.verdict === 'dropped' ? 'n/a' : predictedDirs(p, spec);
         const kernel = { offload: e.actual !== 'slow', dirs: kDirs, verdict: kVerdict };
         const predicted = { offload: p.flowtable !== null, dirs: pDirs, verdict: p.verdict, certain: p.certain, fromListing: pl.verdict };
-        const agree = kernel.offload === predicted.offload && kernel.dirs === predicted.dirs && kernel.verdict === predicted.verdict && pl.verdict === p.verdict;
+        const agree = kernel.offload === predicted.offload && kernel.dirs === predicted.dirs && kernel.verdict === predicted.verdict && pl.verdict === p.verdict && po.verdict === p.verdict;
         const traffic = sc.traffic === 'tcp' ? `iperf3 ${run.rc === 'running' ? 'running' : `rc ${run.rc}`}` : sc.traffic === 'icmp' ? `ping rc ${run.rc}` : `echoed ${run.echoed}`;
         rows.push({ scenario: sc.name, flow: fmt(e), kernel, predicted, agree, traffic, ms: Date.now() - t0 });
         const context = `${sc.name}: ${fmt(e)}\nkernel ${JSON.stringify(kernel)} (probe lan=${hookLan} wan=${hookWan}, flows orig=${origPackets} reply=${replyPackets})\n` +
@@ -167,6 +183,7 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
         expect(predicted.certain, context).toBe(true);
         expect({ offload: predicted.offload, dirs: predicted.dirs, verdict: predicted.verdict }, context).toEqual({ offload: kernel.offload, dirs: kernel.dirs, verdict: kernel.verdict });
         expect(pl.verdict, `prediction from the listed ruleset differs\n${context}`).toBe(p.verdict);
+        expect(po.verdict, `prediction with conntrack's NAT differs\n${context}`).toBe(p.verdict);
       }
       // The lab measured what offload.md §7 says (if this fails, the VM lab, not the engine, is off).
       // A dropped TCP handshake leaves no offloaded entry; any one offloaded entry counts.

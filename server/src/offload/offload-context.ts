@@ -89,7 +89,11 @@ export function jumpTargets(r: A.Rule): string[] {
   return out;
 }
 
-/** Interface names written as literals in `iifname`/`oifname`/`iif`/`oif` matches of these chains. */
+/**
+ * Interface names written as literals in `iifname`/`oifname`/`iif`/`oif` matches of these chains, in
+ * the keys of verdict maps on them (`iifname vmap { "lan" : jump lan_fwd }`), and in the parts of
+ * `iifname . oifname` concatenations.
+ */
 export function interfaceNames(chains: Iterable<ChainModel>, model: RulesetModel): { name: string; file: string; span: Span; dir: 'in' | 'out' }[] {
   const out: { name: string; file: string; span: Span; dir: 'in' | 'out' }[] = [];
   const collect = (e: A.Expr | undefined, file: string, dir: 'in' | 'out', table: TableModel, depth = 0) => {
@@ -105,13 +109,33 @@ export function interfaceNames(chains: Iterable<ChainModel>, model: RulesetModel
       s?.elements.forEach((el) => collect(el.key, file, dir, table, depth + 1));
     }
   };
+  const dirOf = (e: A.Expr): 'in' | 'out' | undefined => {
+    if (e.kind !== 'Selector') return undefined;
+    const p = e.path.join(' ').replace(/^meta /, '');
+    return p === 'iifname' || p === 'iif' ? 'in' : p === 'oifname' || p === 'oif' ? 'out' : undefined;
+  };
+  /** `KEY VALUES`: a match's right side, or the keys of a verdict map. `iifname . oifname` keys are taken part by part. */
+  const keyed = (key: A.Expr, values: A.Expr | undefined, file: string, table: TableModel) => {
+    const dir = dirOf(key);
+    if (dir) return collect(values, file, dir, table);
+    if (key.kind !== 'Concat' || !values) return;
+    const dirs = key.parts.map(dirOf);
+    if (!dirs.some(Boolean)) return;
+    const tuples = values.kind === 'SetLiteral' ? values.elements.map((el) => el.key) : values.kind === 'SetRef' ? (table.sets.get(values.name.text)?.elements ?? []).map((el) => el.key) : [values];
+    for (const t of tuples) {
+      if (t.kind !== 'Concat') continue;
+      t.parts.forEach((part, i) => dirs[i] && collect(part, file, dirs[i]!, table));
+    }
+  };
   for (const c of chains) {
     for (const r of c.rules) {
       for (const s of r.rule.statements) {
-        if (s.kind !== 'Match' || s.left.kind !== 'Selector' || (s.op && s.op !== '==')) continue;
-        const p = s.left.path.join(' ').replace(/^meta /, '');
-        if (p === 'iifname' || p === 'iif') collect(s.right, r.file, 'in', c.table);
-        if (p === 'oifname' || p === 'oif') collect(s.right, r.file, 'out', c.table);
+        if (s.kind === 'Match' && (!s.op || s.op === '==')) keyed(s.left, s.right, r.file, c.table);
+        else if (s.kind === 'Verdict' && s.map) {
+          const m = s.map.map;
+          const keys = m.kind === 'SetLiteral' ? m.elements.map((el) => el.key) : m.kind === 'SetRef' ? (c.table.sets.get(m.name.text)?.elements ?? []).map((el) => el.key) : [];
+          for (const k of keys) keyed(s.map.key, k, r.file, c.table);
+        }
       }
     }
   }

@@ -22,12 +22,13 @@ export const SNAP_FN = `snap() { echo "=== SNAP $1"; conntrack -L 2>/dev/null; e
  * crawls), at most SECONDS; snapshots `mid1` at 1.5 s and `mid2` a second later, then stops
  * the client. Prints `=== RC running` when the transfer was still going at the second snapshot (it got
  * through), else the client's exit code (a failed handshake exits after --connect-timeout).
+ * `target` is the address the client dials: the server's own, or one the router translates to it.
  */
-export function tcpTraffic(seconds = 10): string {
+export function tcpTraffic(seconds = 10, target = '10.10.2.2'): string {
   return `${SNAP_FN}
 ip netns exec wan timeout 30 iperf3 -s -1 -B 10.10.2.2 -p 5201 >/dev/null 2>&1 & S=$!
 ${waitListen('tcp', 5201)}
-ip netns exec lan timeout 30 iperf3 -c 10.10.2.2 -p 5201 -t ${seconds} -b 100M --connect-timeout 3000 >/tmp/iperf.txt 2>&1 & C=$!
+ip netns exec lan timeout 30 iperf3 -c ${target} -p 5201 -t ${seconds} -b 100M --connect-timeout 3000 >/tmp/iperf.txt 2>&1 & C=$!
 sleep 1.5; snap mid1
 sleep 1; snap mid2
 if kill -0 $C 2>/dev/null; then echo "=== RC running"; kill $C; wait $C; else wait $C; echo "=== RC $?"; fi
@@ -41,15 +42,16 @@ grep -E 'receiver|error' /tmp/iperf.txt | sed 's/^/# /'
  * the connection's life). Request/response: each datagram waits for its echo before the next.
  * `stream`: the first two datagrams leave before any reply (QUIC/RTP-like timing, offload.md §7).
  * One-byte datagrams, because bash's `read` takes a socket one byte per recv().
+ * `target` as for tcpTraffic.
  */
-export function udpTraffic(mode: 'reply' | 'stream'): string {
+export function udpTraffic(mode: 'reply' | 'stream', target = '10.10.2.2'): string {
   const first = mode === 'stream'
     ? 'printf "\\n" >&3; printf "\\n" >&3; read -t 2 -r <&3 && n=$((n+1)); read -t 1 -r <&3 && n=$((n+1)); start=3'
     : 'start=1';
   return `${SNAP_FN}
 ip netns exec wan timeout 30 socat -T 4 UDP-LISTEN:7000,bind=10.10.2.2 EXEC:cat >/dev/null 2>&1 & S=$!
 ${waitListen('udp', 7000)}
-ip netns exec lan timeout 20 bash -c 'exec 3<>/dev/udp/10.10.2.2/7000; n=0; ${first}
+ip netns exec lan timeout 20 bash -c 'exec 3<>/dev/udp/${target}/7000; n=0; ${first}
   for i in $(seq $start 20); do printf "\\n" >&3; read -t 2 -r <&3 && n=$((n+1)); sleep 0.05; done; echo "=== ECHOED $n"'
 echo "=== RC $?"
 snap mid2
