@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { dashboardUpdate } from '../../client/src/remote/dashboard-model';
 import { escapeHtml, renderDashboardHtml } from '../../client/src/remote/dashboard-html';
 import { ChartSeries } from '../../client/src/remote/chart-series';
-import { fixtureReport } from './helpers';
+import { buildFlowsReport } from '../../server/src/remote';
+import { fixtureReport, remoteFixture } from './helpers';
 
 const html = renderDashboardHtml({ nonce: 'N0nce+/=', cspSource: 'https://file+.vscode-resource.vscode-cdn.net', title: 'Offload <dashboard>' });
 
@@ -43,6 +44,13 @@ describe('dashboard data', () => {
     expect(m.flows[0]).toMatchObject({ src: '192.168.1.20:50522', dst: '198.51.100.9:443', actual: 'software fast path', bytes: 236782425 });
     expect(m.flows.find((f) => f.mismatch)).toMatchObject({ actual: 'hardware', predicted: 'slow path' });
     expect(JSON.parse(JSON.stringify(m))).toEqual(m);
+  });
+  it('a partly fast flow agrees with conntrack\'s [OFFLOAD] and says which part is slow', () => {
+    const report = buildFlowsReport(remoteFixture('conntrack-L.txt'), remoteFixture('flowtables.txt'), '1', (f) =>
+      f.dport === 443 && f.actual === 'sw-offload' ? { verdict: 'slow', offloaded: true, reasons: [{ code: 'OFF003', message: 'Only the original direction is fast' }] } : { verdict: 'unknown', reasons: [] });
+    const m = dashboardUpdate({ name: 'home', url: 'ssh://h', connection: 'connected', flows: report }, [], new Date(0));
+    expect(m.flows.find((f) => f.src === '192.168.1.20:50522')).toMatchObject({ actual: 'software fast path', predicted: 'software fast path, one direction slow', mismatch: false });
+    expect(m.counts!.mismatched).toBe(0);
   });
   it('no flowtable is an empty list (shown as "no flowtable on this router"), loading is undefined', () => {
     const flows = { ...fixtureReport(), flowtables: [] };

@@ -24,4 +24,11 @@ describe('offload catalogue', () => {
     expect(makeFlowPredictor(modelOf(path), { iif: 'lan0', oif: 'wan0' })(live).verdict).toBe('fast');
     expect(makeFlowPredictor(modelOf(path), { iif: 'lan0', oif: 'wan0' })({ ...live, proto: 'icmp', sport: undefined, dport: undefined }).verdict).toBe('slow');
   });
+
+  it('makeFlowPredictor says when a slow flow is offloaded all the same (a direction without a flowtable hook)', () => {
+    const path = 'test/offload/OFF003-flowtable-missing-devices/invalid-guest-missing.nft';
+    const live = { proto: 'tcp', src: '10.0.9.2', dst: '198.51.100.7', sport: 40000, dport: 443 };
+    expect(makeFlowPredictor(modelOf(path), { iif: 'guest0', oif: 'wan0' })(live)).toMatchObject({ verdict: 'slow', offloaded: true });
+    expect(makeFlowPredictor(modelOf(path), { iif: 'lan0', oif: 'wan0' })(live)).toMatchObject({ verdict: 'fast', offloaded: true });
+  });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildFlowsReport, checkHostKey, diffRulesets, hostPatternsMatch, normalizeIpv6, parseConntrackListing, parseDriverNames,
   parseEthtoolHwTc, parseFlowtableListing, parseInventory, parseIpDetailLink, parseKernelVersion, parseKnownHosts,
-  parseNftErrors, parsePpeEntries, parseSshUrl, predictDevicePath, prepareUpload, scanRulesetScope, type PreviewInput,
+  parseNftErrors, parsePpeEntries, parseSshUrl, predictDevicePath, prepareUpload, renderFlowsText, scanRulesetScope, type PreviewInput,
 } from '../../server/src/remote';
 import { createHmac } from 'node:crypto';
 
@@ -36,6 +36,16 @@ describe('conntrack parsers', () => {
     expect(r.warnings).toEqual([]);
     const off = buildFlowsReport('', 'table inet t {\n\tflowtable f {\n\t\thook ingress priority filter\n\t}\n}\n', '0');
     expect(off.warnings.join('\n')).toMatch(/nf_conntrack_acct is 0[\s\S]*no `counter` flag/);
+  });
+  it('flows report: an offloaded entry with a slow direction is predicted offloaded, marked partial', () => {
+    // Conntrack's [OFFLOAD] marks the entry, not each direction: a flowtable without the wan device
+    // still offloads the flow (offload.md §7), so the prediction agrees with `actual`, saying which part.
+    const r = buildFlowsReport(fx('conntrack-L.txt'), fx('flowtables.txt'), '1', (f) =>
+      f.dport === 443 ? { verdict: 'slow', offloaded: true, reasons: [{ code: 'OFF003', message: 'Only the original direction is fast' }] } : { verdict: 'slow', reasons: [] });
+    expect(r.flows[1]).toMatchObject({ actual: 'sw-offload', predicted: 'sw-offload', partial: true });
+    expect(r.flows[0]).toMatchObject({ actual: 'slow', predicted: 'slow' });
+    expect(r.flows[0].partial).toBeUndefined();
+    expect(renderFlowsText(r).split('\n')[1]).toContain('actual=sw-offload predicted=sw-offload(partial)');
   });
   it('nft list flowtables: devices (quoted or bare), flags, counter', () => {
     expect(parseFlowtableListing(fx('flowtables.txt'))).toEqual([

@@ -4,7 +4,7 @@
  */
 import type { FlowtableInfo } from '../../../server/src/remote';
 import type { ChartSample } from './chart-series';
-import { countFlows, describePath, endpoint, isMismatch, type FlowCounts } from './flow-summary';
+import { countFlows, describePath, describePrediction, endpoint, isMismatch, type FlowCounts } from './flow-summary';
 import type { RouterViewState } from './router-tree-model';
 
 export interface DashboardFlowRow {
@@ -55,7 +55,7 @@ export function dashboardUpdate(s: RouterViewState, samples: ChartSample[], at?:
       src: endpoint(f.src, f.sport),
       dst: endpoint(f.dst, f.dport),
       actual: describePath(f.actual),
-      predicted: describePath(f.predicted),
+      predicted: describePrediction(f),
       mismatch: isMismatch(f),
       bytes: f.bytes,
       packets: f.packets,

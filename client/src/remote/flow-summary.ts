@@ -72,6 +72,11 @@ export function describePath(p: PredictedPath): string {
   return PATH_WORDS[p];
 }
 
+/** The predicted column: the path, and whether a direction is expected to stay slow although the entry is offloaded. */
+export function describePrediction(f: Pick<FlowRow, 'predicted' | 'partial'>): string {
+  return f.partial ? `${PATH_WORDS[f.predicted]}, one direction slow` : PATH_WORDS[f.predicted];
+}
+
 /** Binary units, one decimal from KiB on. */
 export function formatBytes(n: number | undefined): string {
   if (n === undefined) return '–';

@@ -6,7 +6,7 @@
  */
 import type { FlowRow, FlowsReport } from '../../../server/src/remote';
 import { CommandIds, TreeItemContexts, type CommandId } from '../commands/command-ids';
-import { countFlows, describePath, flowKey, flowLabel, formatBytes, isMismatch } from './flow-summary';
+import { countFlows, describePath, describePrediction, flowKey, flowLabel, formatBytes, isMismatch } from './flow-summary';
 import type { HwPreviewReport } from '../../../server/src/preview';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -135,7 +135,7 @@ export function flowNodes(router: string, parentId: string, flows: FlowRow[]): T
       id: `${parentId}/${key}${k ? `#${k}` : ''}`,
       router,
       label: flowLabel(f),
-      description: `${describePath(f.actual)}${mismatch ? ` ≠ predicted ${describePath(f.predicted)}` : f.predicted === 'unknown' ? '' : ' ✓'}${volume}`,
+      description: `${describePath(f.actual)}${mismatch ? ` ≠ predicted ${describePrediction(f)}` : f.predicted === 'unknown' ? '' : f.partial ? ' ✓ (one direction slow)' : ' ✓'}${volume}`,
       tooltip: flowTooltip(f),
       icon: mismatch ? 'warning' : icon.icon,
       iconColor: mismatch ? 'list.warningForeground' : icon.color,
@@ -152,7 +152,7 @@ export function flowTooltip(f: FlowRow): string {
   const lines = [
     flowLabel(f),
     `actual: ${describePath(f.actual)}`,
-    `predicted: ${describePath(f.predicted)}`,
+    `predicted: ${describePrediction(f)}`,
     ...(f.iif !== undefined || f.oif !== undefined ? [`interfaces: ${f.iif ?? '?'} → ${f.oif ?? '?'} (from the router's routes)`] : []),
     f.bytes === undefined ? 'bytes/packets: not counted (nf_conntrack_acct=0)' : `${f.bytes} bytes, ${f.packets ?? 0} packets (both directions)`,
   ];

@@ -22,6 +22,11 @@ export interface LiveFlowLike {
 export interface FlowPredictionLike {
   verdict: 'fast' | 'slow' | 'dropped' | 'unknown';
   hardware?: boolean;
+  /**
+   * The conntrack entry enters a flowtable (conntrack shows [OFFLOAD]), whether or not every direction
+   * then takes the fast path: with `slow`, a flowtable lacking a device leaves a direction slow (OFF003).
+   */
+  offloaded?: boolean;
   reasons: { code: string; message: string }[];
 }
 
@@ -39,6 +44,7 @@ export function makeFlowPredictor(model: RulesetModel, interfaces?: { iif?: stri
     return {
       verdict: p.certain ? p.verdict : 'unknown',
       hardware: p.hardware,
+      ...(p.certain && p.flowtable !== null ? { offloaded: true } : {}),
       reasons: p.reasons.map((r) => ({ code: r.code, message: r.message })),
     };
   };

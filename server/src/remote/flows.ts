@@ -24,6 +24,8 @@ export interface FlowReason {
 export interface FlowPrediction {
   verdict: 'fast' | 'slow' | 'dropped' | 'unknown';
   hardware?: boolean;
+  /** The entry enters a flowtable ([OFFLOAD]) even if a direction stays slow (verdict `slow`). */
+  offloaded?: boolean;
   reasons: FlowReason[];
   /** The interfaces the prediction assumed (from the router's routes: flow-routing.ts), when known. */
   iif?: string;
@@ -54,6 +56,11 @@ export interface FlowRow {
   bytes?: number;
   packets?: number;
   reasons: FlowReason[];
+  /**
+   * Predicted offloaded, but some packets still take the slow path: the flowtable has no hook on a
+   * direction's input device. Conntrack shows [OFFLOAD] for such a flow all the same.
+   */
+  partial?: boolean;
 }
 
 export interface FlowsReport {
@@ -62,9 +69,18 @@ export interface FlowsReport {
   warnings: string[];
 }
 
+/**
+ * The path the `actual` column will show: conntrack's [OFFLOAD] marks the entry, not each direction,
+ * so a partly fast flow (`partial`) is predicted as offloaded too.
+ */
 export function predictedPath(p: FlowPrediction): PredictedPath {
   if (p.verdict === 'fast') return p.hardware ? 'hw-offload' : 'sw-offload';
+  if (isPartial(p)) return 'sw-offload';
   return p.verdict;
+}
+
+function isPartial(p: FlowPrediction): boolean {
+  return p.verdict === 'slow' && p.offloaded === true;
 }
 
 const sum = (a?: number, b?: number) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
@@ -98,7 +114,7 @@ export function buildFlowsReport(conntrackText: string, flowtablesText: string, 
     return {
       proto: f.proto, src: f.src, dst: f.dst, sport: f.sport, dport: f.dport, actual: f.actual, predicted: predictedPath(p),
       ...(p.iif !== undefined ? { iif: p.iif } : {}), ...(p.oif !== undefined ? { oif: p.oif } : {}),
-      bytes: f.bytes, packets: f.packets, reasons: p.reasons,
+      bytes: f.bytes, packets: f.packets, reasons: p.reasons, ...(isPartial(p) ? { partial: true } : {}),
     };
   });
   return { flows, flowtables, warnings };
@@ -137,7 +153,7 @@ export function renderFlowsText(r: FlowsReport): string {
     const vol = f.bytes === undefined ? '' : ` ${f.bytes} bytes ${f.packets ?? 0} packets`;
     const why = f.reasons.length ? ` (${f.reasons.map((x) => x.message).join('; ')})` : '';
     const via = f.iif !== undefined || f.oif !== undefined ? ` via ${f.iif ?? '?'}->${f.oif ?? '?'}` : '';
-    return `${f.proto} ${ep(f.src, f.sport)} -> ${ep(f.dst, f.dport)}${via} actual=${f.actual} predicted=${f.predicted}${vol}${why}`;
+    return `${f.proto} ${ep(f.src, f.sport)} -> ${ep(f.dst, f.dport)}${via} actual=${f.actual} predicted=${f.predicted}${f.partial ? '(partial)' : ''}${vol}${why}`;
   });
   return [...lines, ...r.warnings.map((w) => `warning: ${w}`)].join('\n') + (lines.length + r.warnings.length ? '\n' : '');
 }
