@@ -3,6 +3,7 @@
  * the packets that flow produces in order, and the trace of one packet's walk.
  */
 import type { Span } from '../core/span';
+import type { DeviceStack } from './device-stack';
 
 /** A forwarded connection, as `--flow "family=ip l4proto=tcp …"` describes it. Missing facts stay undefined (unknown). */
 export interface FlowSpec {
@@ -34,6 +35,8 @@ export interface FlowSpec {
    * the kernel did, and it also covers translations the ruleset leaves open (maps filled at run time).
    */
   observedNat?: { dnat?: { daddr: string; dport?: number }; snat?: boolean };
+  /** The router's devices (bridge ports, VLAN parents, PPPoE), when known: which listed device a flow enters by. */
+  deviceStack?: DeviceStack;
 }
 
 export type Direction = 'original' | 'reply';

@@ -6,6 +6,7 @@
  */
 import type { RulesetModel } from '../semantics/model';
 import type { FlowSpec } from './flow-model';
+import type { DeviceStack } from './device-stack';
 import { predictFlow } from './predict-flow';
 import { parseIp, protoNumber } from './values';
 
@@ -30,7 +31,7 @@ export interface FlowPredictionLike {
   reasons: { code: string; message: string }[];
 }
 
-export function makeFlowPredictor(model: RulesetModel, interfaces?: { iif?: string; oif?: string }): (flow: LiveFlowLike) => FlowPredictionLike {
+export function makeFlowPredictor(model: RulesetModel, interfaces?: { iif?: string; oif?: string }, deviceStack?: DeviceStack): (flow: LiveFlowLike) => FlowPredictionLike {
   return (live) => {
     const ip = parseIp(live.src);
     const l4proto = protoNumber(live.proto);
@@ -39,6 +40,7 @@ export function makeFlowPredictor(model: RulesetModel, interfaces?: { iif?: stri
     const spec: FlowSpec = {
       family: ip.v6 ? 'ip6' : 'ip', l4proto, saddr: live.src, daddr: live.dst, sport: live.sport, dport: live.dport, ...interfaces,
       ...(observedNat ? { observedNat } : {}),
+      ...(deviceStack ? { deviceStack } : {}),
     };
     const p = predictFlow(model, spec);
     return {

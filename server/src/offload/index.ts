@@ -13,6 +13,7 @@
 export { OFFLOAD_RULES, OFFLOAD_RULES_BY_CODE } from './codes';
 export { findOffloadBlockers, representativeFlows, representativePredictions } from './find-offload-blockers';
 export type { FlowSpec, TraceStep, Packet } from './flow-model';
+export type { DeviceStack } from './device-stack';
 export { parseFlowSpec, formatFlowSpec, type FlowSpecResult } from './flow-spec';
 export { predictFlow, type FlowPrediction, type FlowVerdict } from './predict-flow';
 export { makeFlowPredictor, natOf, type LiveFlowLike, type FlowPredictionLike } from './flow-predictor';

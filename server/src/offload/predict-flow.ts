@@ -92,7 +92,7 @@ function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string
       // offload.md §7: a packet that offloads the flow and is then dropped by a later table is lost,
       // but the following packets of covered directions take the fast path and never meet that drop.
       const p = packets[i];
-      const covered = ft && flowtableCovers(ft, p.iif, facts) === 'match';
+      const covered = ft && flowtableCovers(ft, p.iif, facts, flow.deviceStack) === 'match';
       if (covered) {
         steps.push({ packet: i, packetLabel: p.label, kind: 'note', result: 'this packet is lost, but the flow is already offloaded: later packets in this direction bypass the drop' });
         continue;
@@ -103,8 +103,8 @@ function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string
   }
   const ft = conn.offloaded ? findFlowtable(model, conn.offloaded.flowtableKey) : undefined;
   const covered = {
-    orig: !!ft && flowtableCovers(ft, flow.iif, facts) === 'match',
-    reply: !!ft && flowtableCovers(ft, flow.oif, facts) === 'match',
+    orig: !!ft && flowtableCovers(ft, flow.iif, facts, flow.deviceStack) === 'match',
+    reply: !!ft && flowtableCovers(ft, flow.oif, facts, flow.deviceStack) === 'match',
   };
   let verdict: FlowVerdict;
   if (droppedAt !== undefined) verdict = 'dropped';
@@ -124,17 +124,21 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
   // e.g. `iifname @a oifname @b` only reveals the second fact once the first one matches.
   const alternatives: { verdict: FlowVerdict; assume: string[] }[] = [];
   const descriptions = new Map(base.facts.open);
-  const queue: Map<string, boolean>[] = [...base.facts.open.keys()].map((k) => new Map([[k, true]]));
+  const assumed = new Map(base.facts.assumed);
+  /** A fact the other way round from its assumption, in words. */
+  const flipped = (k: string) => (assumed.get(k) ? `it is not so that ${descriptions.get(k) ?? k}` : `${descriptions.get(k) ?? k} held`);
+  const queue: Map<string, boolean>[] = [...base.facts.open.keys()].map((k) => new Map([[k, !assumed.get(k)]]));
   const seen = new Set(queue.map((m) => [...m.keys()].sort().join('|')));
   for (let runs = 0; queue.length && runs < 32; runs++) {
     const fixed = queue.shift()!;
     const o = simulate(model, flow, fixed);
     for (const [k, d] of o.facts.open) descriptions.set(k, d);
+    for (const [k, a] of o.facts.assumed) if (!assumed.has(k)) assumed.set(k, a);
     if (o.verdict !== base.verdict && !alternatives.some((a) => a.verdict === o.verdict))
-      alternatives.push({ verdict: o.verdict, assume: [...fixed.keys()].map((k) => descriptions.get(k) ?? k) });
+      alternatives.push({ verdict: o.verdict, assume: [...fixed.keys()].map(flipped) });
     for (const k of o.facts.open.keys()) {
       if (fixed.has(k)) continue;
-      const next = new Map(fixed).set(k, true);
+      const next = new Map(fixed).set(k, !assumed.get(k));
       const id = [...next.keys()].sort().join('|');
       if (!seen.has(id)) {
         seen.add(id);
@@ -145,7 +149,14 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
   const reasons = explainOutcome(model, flow, base);
   if (alternatives.length) {
     const first = reasons[0]?.span ?? { start: 0, end: 0 };
-    reasons.push(reason('openFacts', `The verdict assumes that these open facts do not hold: ${[...descriptions.values()].slice(0, 5).join('; ')}. ${alternatives.map((a) => `If ${a.assume.join(' and ')} held, the flow would be ${a.verdict}.`).join(' ')}`, reasons[0]?.file ?? '', first));
+    const taken = [...descriptions.keys()].slice(0, 5);
+    const against = taken.filter((k) => !assumed.get(k)).map((k) => descriptions.get(k));
+    const towards = taken.filter((k) => assumed.get(k)).map((k) => descriptions.get(k));
+    const assumes = [
+      ...(against.length ? [`that these open facts do not hold: ${against.join('; ')}`] : []),
+      ...(towards.length ? [`that ${towards.join('; ')}`] : []),
+    ].join(', and ');
+    reasons.push(reason('openFacts', `The verdict assumes ${assumes}. ${alternatives.map((a) => `If ${a.assume.join(' and ')}, the flow would be ${a.verdict}.`).join(' ')}`, reasons[0]?.file ?? '', first));
   }
   // UDP timing (offload.md §7): state what the other timing would do.
   if (flow.l4proto === 17) {

@@ -12,14 +12,23 @@ import type { ConnState, FlowSpec, Packet, RuleRef, TraceStep } from './flow-mod
 import { evalMatch, evalSelector, type EvalContext, type Tri } from './match-expr';
 import { applyNatStatement, deliveredLocally, NAT_DST_PRIORITY, observedDnat, packetSeenAt } from './nat';
 import { ifnameMatches, numberValue } from './values';
+import { coverageBelow, type DeviceStack } from './device-stack';
 
-/** Facts the ruleset leaves open, with the value assumed for each in this run (default: no match). */
+/**
+ * Facts the ruleset leaves open, with the value taken for each in this run: the one `fixed` gives,
+ * else the one assumed when the fact was met (usually that it does not hold).
+ */
 export class FactBook {
   readonly open = new Map<string, string>();
+  /** What each open fact is assumed to be when nothing fixes it. */
+  readonly assumed = new Map<string, boolean>();
   constructor(private readonly fixed: ReadonlyMap<string, boolean> = new Map()) {}
-  decide(key: string, description: string): boolean {
-    if (!this.open.has(key)) this.open.set(key, description);
-    return this.fixed.get(key) ?? false;
+  decide(key: string, description: string, assumed = false): boolean {
+    if (!this.open.has(key)) {
+      this.open.set(key, description);
+      this.assumed.set(key, assumed);
+    }
+    return this.fixed.get(key) ?? assumed;
   }
 }
 
@@ -82,11 +91,16 @@ export function ruleRef(c: ChainModel, file: string, r: A.Rule, text?: string): 
   return { file, span: r.span, text: text ?? '', chain: chainLabel(c) };
 }
 
-export function flowtableCovers(ft: FlowtableModel, dev: string | undefined, facts: FactBook): Tri {
+/** Whether packets entering through `dev` hit flowtable `ft` (given the router's device stack, when known). */
+export function flowtableCovers(ft: FlowtableModel, dev: string | undefined, facts: FactBook, stack?: DeviceStack): Tri {
   if (dev === undefined) return facts.decide(`ft:${ft.table.key}:${ft.name}:unnamed`, `whether flowtable ${ft.name} lists the interface (not given in the flow)`) ? 'match' : 'unknown';
   if (ft.devices.some((d) => ifnameMatches(d, dev))) return 'match';
   if (ft.devicesOpen) return facts.decide(`ft:${ft.table.key}:${ft.name}:${dev}`, `whether flowtable ${ft.name}'s device list (partly a variable) holds ${dev}`) ? 'match' : 'unknown';
-  return 'no-match';
+  const below = coverageBelow(ft, dev, stack);
+  if (below.result !== 'unknown') return below.result;
+  // Without the router's word, a flowtable of physical ports under bridge/PPPoE rules is taken as
+  // firewall4 writes it (covering); a bridge with listed and unlisted ports is taken as not covering.
+  return facts.decide(`ft:${ft.table.key}:${ft.name}:below:${dev}`, below.question!, stack === undefined) ? 'match' : 'unknown';
 }
 
 interface Frame {
@@ -157,7 +171,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
   for (const chain of baseChains(model, flow.family, 'ingress')) {
     const h = chain.hook!;
     if (!h.devices.some((d) => packet.iif !== undefined && ifnameMatches(d, packet.iif))) continue;
-    if (ftForIngress && (h.priority ?? 0) >= (ftForIngress.priority ?? 0) && flowtableCovers(ftForIngress, packet.iif, facts) === 'match') break;
+    if (ftForIngress && (h.priority ?? 0) >= (ftForIngress.priority ?? 0) && flowtableCovers(ftForIngress, packet.iif, facts, flow.deviceStack) === 'match') break;
     if (dropsIn(chain, 'ingress', true)) return res;
   }
 
@@ -165,7 +179,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
   if (conn.offloaded) {
     const ft = ftForIngress;
     if (ft) {
-      const cov = flowtableCovers(ft, packet.iif, facts);
+      const cov = flowtableCovers(ft, packet.iif, facts, flow.deviceStack);
       if (cov === 'match') {
         step({ kind: 'bypass', hook: 'ingress', result: `flowtable ${ft.table.family} ${ft.table.name} ${ft.name} hit on ${packet.iif ?? '(input interface)'}: fast path, no chain below runs`, file: ft.decl.file, span: ft.decl.span });
         res.fate = 'fast';

@@ -8,7 +8,7 @@
  * prediction (one pull of the ruleset), so a refresh asks only about new endpoints.
  */
 import type { FlowPredictor, FlowPredictorFactory, FlowtableInfo, LiveFlow, RouteAnswer } from '../remote';
-import { interfacesFor, readFlowRouting } from '../remote';
+import { interfacesFor, readDeviceLinks, readFlowRouting } from '../remote';
 import { makeFlowPredictor } from '../offload';
 import { buildRulesetModel, NO_INCLUDES, type RulesetModel } from '../semantics';
 
@@ -42,7 +42,8 @@ function routedFactory(model: RulesetModel): FlowPredictorFactory {
   const memo = new Map<string, ReturnType<FlowPredictor>>();
   return async (flows, session) => {
     const wanted = flows.flatMap((f) => [f.src, f.dst, ...(f.entry?.reply ? [f.entry.reply.src] : [])]).filter((a) => !routes.has(a.toLowerCase()));
-    const routing = await readFlowRouting(session, wanted);
+    // The device stack decides which listed device a flow through a bridge or PPPoE device enters by.
+    const [routing, devices] = await Promise.all([readFlowRouting(session, wanted), readDeviceLinks(session)]);
     if (routes.size > MEMO_LIMIT) routes.clear();
     for (const [k, v] of routing.routes) routes.set(k, v);
     const all = { addrs: routing.addrs, routes };
@@ -59,7 +60,7 @@ function routedFactory(model: RulesetModel): FlowPredictorFactory {
           : 'sent by the router itself: output traffic is not forwarded, and only forwarded flows can be offloaded';
         p = { verdict: 'slow', reasons: [{ code: 'not-forwarded', message }] };
       } else {
-        p = { ...makeFlowPredictor(model, { iif: ifs.iif, oif: ifs.oif })(flow), ...(ifs.iif !== undefined ? { iif: ifs.iif } : {}), ...(ifs.oif !== undefined ? { oif: ifs.oif } : {}) };
+        p = { ...makeFlowPredictor(model, { iif: ifs.iif, oif: ifs.oif }, devices)(flow), ...(ifs.iif !== undefined ? { iif: ifs.iif } : {}), ...(ifs.oif !== undefined ? { oif: ifs.oif } : {}) };
       }
       memo.set(key, p);
       return p;

@@ -22,6 +22,7 @@ export * from './nft-error-lines';
 export * from './conntrack-parser';
 export * from './flows';
 export * from './flow-routing';
+export * from './device-links';
 export * from './inventory';
 export * from './hw-preview';
 export * from './operations';

@@ -43,6 +43,8 @@ export const RouterCommands = {
   /** Inputs for the hardware-acceleration preview (parsed by hw-preview.ts). */
   kernelRelease: cmd('uname -r'),
   ipDetailLink: cmd('ip -d link show'),
+  /** PPPoE sessions and their Ethernet devices (device-links.ts); empty without PPPoE. */
+  pppoeSessions: cmd('cat /proc/net/pppoe 2>/dev/null; true'),
   driverNames: cmd(
     'for d in /sys/class/net/*; do n=${d##*/}; l=$(readlink "$d/device/driver" 2>/dev/null); echo "$n ${l##*/}"; done',
   ),

@@ -1,0 +1,52 @@
+import { RouterCommands } from './router-commands';
+import type { RouterSession } from './ssh-transport';
+import { parseIpDetailLink, type LinkInfo } from './hw-preview';
+
+/**
+ * The router's device stack, for the offload prediction: which devices sit below a routing device.
+ * A flowtable that lists a bridge's ports, a VLAN's parent or a PPPoE session's Ethernet device
+ * catches flows routed through the upper device (since Linux 5.13; offload.md §1.2). Read from
+ * `ip -d link show` (bridge ports by `master`, VLAN parents by `name@parent`) and /proc/net/pppoe
+ * (the Ethernet device of each PPPoE session). Shaped like offload's DeviceStack (structurally; remote
+ * does not import offload). Parsers are pure and never throw.
+ */
+export interface DeviceLinks {
+  /** Devices one level below `dev`; [] for a device with nothing below; undefined when not known. */
+  below(dev: string): readonly string[] | undefined;
+}
+
+/** `/proc/net/pppoe`: `Id Address Device` header, then one session per line. The Ethernet devices, once each. */
+export function parsePppoeSessions(text: string): string[] {
+  const out = new Set<string>();
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length >= 3 && /^[0-9A-Fa-f]+$/.test(f[0])) out.add(f[2]);
+  }
+  return [...out];
+}
+
+const PPP_NAME = /^(pppoe-|ppp\d)/;
+
+export function deviceLinks(links: LinkInfo[], pppoeDevices: string[]): DeviceLinks {
+  const byName = new Map(links.map((l) => [l.name, l]));
+  return {
+    below(dev) {
+      const l = byName.get(dev);
+      if (!l) return undefined;
+      if (l.kind === 'bridge') return links.filter((p) => p.master === dev).map((p) => p.name);
+      if (l.kind === 'vlan') return l.parent ? [l.parent] : undefined;
+      if (l.kind === 'ppp' || l.kind === 'pppoe' || PPP_NAME.test(dev)) {
+        // /proc/net/pppoe does not say which ppp device a session belongs to: one session is unambiguous.
+        return pppoeDevices.length === 1 ? [pppoeDevices[0]] : undefined;
+      }
+      // Physical ports, DSA user ports (the kernel stops its walk there: nft_dev_path_info), veth, tunnels.
+      return [];
+    },
+  };
+}
+
+/** Reads the device stack over the session (two fixed commands); an unreadable answer leaves devices unknown. */
+export async function readDeviceLinks(session: RouterSession): Promise<DeviceLinks> {
+  const [links, pppoe] = await Promise.all([session.exec(RouterCommands.ipDetailLink), session.exec(RouterCommands.pppoeSessions)]);
+  return deviceLinks(links.code === 0 ? parseIpDetailLink(links.stdout) : [], pppoe.code === 0 ? parsePppoeSessions(pppoe.stdout) : []);
+}
