@@ -12,7 +12,7 @@
 //  - verdict: fast (both directions), slow, or dropped (the traffic did not get through).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectRouter, interfacesFor, parseConntrackListing, parseSshUrl, readFlowRouting, type ConntrackEntry, type FlowRouting,
+  connectRouter, interfacesFor, parseConntrackListing, parseSshUrl, readDeviceLinks, readFlowRouting, type ConntrackEntry, type FlowRouting,
   type RouterSession, type SshTarget,
 } from '../../server/src/remote';
 import { natOf, predictFlow, type FlowPrediction, type FlowSpec } from '../../server/src/offload';
@@ -41,6 +41,14 @@ const UNGUARDED = table(flowtable('rlan, rwan'), forward('accept', 'flow add @ft
 const FLOW_ADD_ACCEPT_DROP = table(flowtable('rlan, rwan'), forward('drop', 'ct state new accept', 'meta l4proto { tcp, udp } flow add @ft accept'));
 /** A port forward: the client dials the router (10.10.1.1), prerouting translates to the server behind rwan. */
 const DSTNAT = '\tchain dstnat {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tiifname "rlan" ip daddr 10.10.1.1 meta l4proto { tcp, udp } th dport { 5201, 7000 } dnat ip to 10.10.2.2\n\t}\n';
+/**
+ * The lan side as a bridge (brl, port rlan), firewall4's layout: the flowtable lists the port, the rules
+ * name the bridge. Since 5.13 the kernel records rlan as the flow's input device (offload.md §1.2).
+ * The probe counts forward-hook packets by the bridge's name, which is the input device there.
+ */
+const BRIDGED = `flush ruleset\ntable inet lab {\n${flowtable('rlan, rwan')}${forward('drop', 'meta l4proto { tcp, udp } flow add @ft', 'ct state established,related accept', 'iifname "brl" oifname "rwan" accept')}}\n${PROBE_TABLE.replace('iifname "rlan"', 'iifname "brl"')}`;
+const BRIDGE_UP = 'ip link add brl type bridge && ip addr del 10.10.1.1/24 dev rlan && ip link set rlan master brl && ip addr add 10.10.1.1/24 dev brl && ip link set brl up && sleep 1';
+const BRIDGE_DOWN = 'ip link set rlan nomaster 2>/dev/null; ip link del brl 2>/dev/null; ip addr replace 10.10.1.1/24 dev rlan; true';
 /** firewall4's way: new connections are accepted by their NAT status (`ct status dnat`), policy drop. */
 const DNAT_STATUS = table(flowtable('rlan, rwan'), DSTNAT, forward('drop', 'meta l4proto { tcp, udp } flow add @ft', 'ct state established,related accept', 'ct status dnat accept'));
 /** The forward chain names the server by its own address: it sees the packets already translated. */
@@ -57,6 +65,12 @@ interface Scenario {
   kernel: { offload: boolean; verdict: Verdict };
   /** The address the client dials (default the server's own, 10.10.2.2). */
   target?: string;
+  /** Router commands run before the scenario and after it (whatever happened). */
+  setup?: { up: string; down: string };
+  /** The routing devices of the flow (default rlan, rwan). */
+  via?: [string, string];
+  /** Predict with the router's device stack (`ip -d link`), as `remote flows` does. */
+  deviceStack?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -71,6 +85,10 @@ const SCENARIOS: Scenario[] = [
   { name: 'flow add accept then policy drop, UDP', ruleset: FLOW_ADD_ACCEPT_DROP, traffic: 'udp', kernel: { offload: true, verdict: 'fast' } },
   { name: 'port forward, ct status dnat accept, TCP', ruleset: DNAT_STATUS, traffic: 'tcp', target: '10.10.1.1', kernel: { offload: true, verdict: 'fast' } },
   { name: 'port forward, forward matches the server, UDP', ruleset: DNAT_ADDRESS, traffic: 'udp', target: '10.10.1.1', kernel: { offload: true, verdict: 'fast' } },
+  {
+    name: 'bridge with its port listed, TCP', ruleset: BRIDGED, traffic: 'tcp', setup: { up: BRIDGE_UP, down: BRIDGE_DOWN }, via: ['brl', 'rwan'], deviceStack: true,
+    kernel: { offload: true, verdict: 'fast' },
+  },
 ];
 
 interface Row {
@@ -133,6 +151,17 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
 
   for (const sc of SCENARIOS) {
     it(sc.name, async () => {
+      if (sc.setup) await lab.ok(sc.setup.up);
+      try {
+        await runScenario(sc);
+      } finally {
+        if (sc.setup) await lab.ok(sc.setup.down);
+      }
+    }, 120_000);
+  }
+
+  async function runScenario(sc: Scenario): Promise<void> {
+    {
       const t0 = Date.now();
       await lab.ok(`nft -f - <<'RULESET'\n${sc.ruleset}RULESET\n[ $? = 0 ] || exit 1; conntrack -F >/dev/null 2>&1; true`);
       const target = sc.target ?? '10.10.2.2';
@@ -148,6 +177,7 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
       const source = buildRulesetModel({ path: 'scenario.nft', text: sc.ruleset }, NO_INCLUDES);
       const listed = buildRulesetModel({ path: '(live ruleset)', text: await lab.ok('nft list ruleset') }, NO_INCLUDES);
       const routing = await readFlowRouting(session, flows.flatMap((e) => [e.orig.src, e.orig.dst, ...(e.reply ? [e.reply.src] : [])]));
+      const deviceStack = sc.deviceStack ? await readDeviceLinks(session) : undefined;
 
       // Kernel side. The probe counts every lab packet per input device that reached the forward hook.
       const sum = (f: (e: ConntrackEntry) => number | undefined) => flows.reduce((n, e) => n + (f(e) ?? 0), 0);
@@ -164,8 +194,8 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
       const kVerdict: Verdict = !through ? 'dropped' : kDirs === 'both' ? 'fast' : 'slow';
 
       for (const e of flows) {
-        const spec = specOf(e, routing, sc.traffic);
-        expect([spec.iif, spec.oif]).toEqual(['rlan', 'rwan']);
+        const spec = { ...specOf(e, routing, sc.traffic), ...(deviceStack ? { deviceStack } : {}) };
+        expect([spec.iif, spec.oif]).toEqual(sc.via ?? ['rlan', 'rwan']);
         const p = predictFlow(source, spec);
         const pl = predictFlow(listed, spec);
         // As `remote flows` predicts it: with the translation conntrack recorded (live flows).
@@ -189,7 +219,7 @@ describe.skipIf(!!skipReason)(`prediction vs a real kernel with flowtables (VM)$
       // A dropped TCP handshake leaves no offloaded entry; any one offloaded entry counts.
       expect({ offload: flows.some((e) => e.actual !== 'slow'), verdict: kVerdict }, out).toEqual(sc.kernel);
       timings.push(`${sc.name} ${Date.now() - t0} ms`);
-    }, 120_000);
+    }
   }
 
   it('the flowtable counter keeps conntrack counting offloaded packets, which skip the forward hook', async () => {

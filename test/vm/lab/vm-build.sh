@@ -97,13 +97,14 @@ done
 ln -s usr/bin/busybox "$R/init"   # busybox init as PID 1: reaps zombies, handles poweroff
 lap "binaries copied"
 
-# 4. modules: all of netfilter (so nft can autoload what a ruleset needs) + virtio + veth, closed
-#    over their dependencies. Debian ships no modules.dep (gotcha 17): depmod -b.
+# 4. modules: all of netfilter (so nft can autoload what a ruleset needs) + virtio + veth, and bridge
+#    and 8021q (scenarios whose flows are routed through an upper device), closed over their
+#    dependencies. Debian ships no modules.dep (gotcha 17): depmod -b.
 MS="$OUT/kpkg/lib/modules/$KV"
 [ -f "$MS/modules.dep" ] || depmod -b "$OUT/kpkg" "$KV"
 mods=$(cd "$MS/kernel" && find net/netfilter net/ipv4/netfilter net/ipv6/netfilter -name '*.ko' -printf '%f\n' | sed 's/\.ko$//')
 # shellcheck disable=SC2086
-modprobe -d "$OUT/kpkg" -S "$KV" --show-depends -a $mods virtio_pci virtio_net veth 2>/dev/null |
+modprobe -d "$OUT/kpkg" -S "$KV" --show-depends -a $mods virtio_pci virtio_net veth bridge 8021q 2>/dev/null |
   awk '$1=="insmod"{print $2}' | sort -u |
   while read -r f; do rel=${f#"$OUT/kpkg"}; mkdir -p "$R$(dirname "$rel")"; cp "$f" "$R$rel"; done
 cp "$MS"/modules.{order,builtin,builtin.modinfo} "$R/lib/modules/$KV/" 2>/dev/null || true
