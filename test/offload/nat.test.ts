@@ -137,6 +137,28 @@ table ip filter {${FLOWTABLE}
   });
 });
 
+describe('GRE and NAT', () => {
+  it('GRE is offloaded only without NAT (offload.md R04)', () => {
+    const text = (nat: string) => `table inet t {${FLOWTABLE}
+	chain srcnat {
+		type nat hook postrouting priority srcnat; policy accept;
+		${nat}
+	}
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		meta l4proto { tcp, udp, gre } flow add @ft
+	}
+}
+`;
+    const gre: FlowSpec = { family: 'ip', l4proto: 47, iif: 'lan', oif: 'wan', saddr: '192.168.1.20', daddr: '198.51.100.7' };
+    expect(predictFlow(model(text('oifname "dmz" masquerade')), gre).verdict).toBe('fast');
+    const masq = predictFlow(model(text('oifname "wan" masquerade')), gre);
+    expect(masq.verdict).toBe('slow');
+    expect(masq.reasons.map((r) => r.code)).toEqual(['OFF004']);
+    expect(masq.reasons[0].message).toContain('GRE only without NAT');
+  });
+});
+
 describe('live flows: the NAT conntrack recorded', () => {
   const live = { proto: 'tcp', src: '198.51.100.20', dst: '203.0.113.1', sport: 50000, dport: 8080 };
   const reply = (src: string, sport: number, dst = '198.51.100.20', dport = 50000) => ({ ...live, entry: { reply: { src, dst, sport, dport } } });

@@ -259,6 +259,7 @@ function explainOutcome(model: RulesetModel, flow: FlowSpec, o: Outcome): Findin
     if (e.kind === 'ineligible') {
       const msg: Partial<Record<typeof e.why, [keyof typeof OFFLOAD_RULES, string]>> = {
         proto: ['unsupportedProtocol', `\`${e.rule.text}\` is reached, but the kernel offloads only TCP, UDP and GRE; ${protoText(flow.l4proto)} stays on the slow path.`],
+        'gre-nat': ['unsupportedProtocol', `\`${e.rule.text}\` is reached, but the kernel offloads GRE only without NAT, and this connection is translated (\`snat\`, \`masquerade\` or \`dnat\`): it stays on the slow path.`],
         helper: ['helper', `The connection has the conntrack helper \`${flow.helper ?? '?'}\`; \`flow add\` refuses connections with a helper.`],
         seqadj: ['helper', 'The connection needs sequence adjustment (synproxy or a payload-mangling NAT helper); `flow add` refuses it.'],
         untracked: ['notrack', `The packets are untracked (\`notrack\`), so \`${e.rule.text}\` finds no conntrack entry to offload.`],

@@ -32,7 +32,7 @@ export class FactBook {
   }
 }
 
-export type Ineligible = 'invalid-hook' | 'unknown-flowtable' | 'ipsec' | 'untracked' | 'proto' | 'tcp-fin' | 'not-assured' | 'helper' | 'seqadj' | 'unconfirmed' | 'already';
+export type Ineligible = 'invalid-hook' | 'unknown-flowtable' | 'ipsec' | 'untracked' | 'proto' | 'gre-nat' | 'tcp-fin' | 'not-assured' | 'helper' | 'seqadj' | 'unconfirmed' | 'already';
 
 export type WalkEvent =
   | { kind: 'offloaded'; packet: number; rule: RuleRef; flowtable: FlowtableModel }
@@ -431,6 +431,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     if (ctx.ipsec) return 'ipsec';
     if (ctx.conn.untracked || ctx.beforeConntrack) return 'untracked';
     if (![6, 17, 47].includes(flow.l4proto)) return 'proto';
+    // nft_flow_offload_eval: GRE only without NAT (offload.md R04).
+    if (flow.l4proto === 47 && (ctx.conn.dnat || ctx.conn.snat)) return 'gre-nat';
     if (flow.l4proto === 6) {
       if (packet.tcpFlags.includes('fin') || packet.tcpFlags.includes('rst')) return 'tcp-fin';
       if (!packet.tcpAssured) return 'not-assured';
@@ -458,6 +460,7 @@ export const INELIGIBLE_TEXT: Record<Ineligible, string> = {
   ipsec: 'the packet carries an IPsec secpath',
   untracked: 'the packet has no conntrack entry (notrack)',
   proto: 'only TCP, UDP and GRE are offloaded',
+  'gre-nat': 'GRE is offloaded only without NAT',
   'tcp-fin': 'FIN/RST packet',
   'not-assured': 'TCP is not yet established and assured',
   helper: 'the connection has a conntrack helper',
