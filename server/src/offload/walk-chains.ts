@@ -227,7 +227,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
    */
   function takeObservedNat(hook: string, priority: number): void {
     const seen = observedDnat(flow);
-    if (!seen || conn.dnat?.observed || (hook === 'prerouting' && priority <= NAT_DST_PRIORITY)) return;
+    if (!seen || conn.dnat?.observed || conn.dnat?.local || (hook === 'prerouting' && priority <= NAT_DST_PRIORITY)) return;
     conn.dnat = { ...seen, priority: conn.dnat?.priority ?? seen.priority };
   }
 
