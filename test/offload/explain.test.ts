@@ -44,6 +44,8 @@ describe('nft-offload explain --json', () => {
     const redirected = await verdict('redirect');
     expect(redirected.verdict).toBe('slow');
     expect(redirected.reasons.map((r: { code: string }) => r.code)).toEqual(['OFF022']);
+    expect((await verdict('udp-timing')).reasons.map((r: { code: string }) => r.code)).toEqual(['OFF002', 'OFF021']);
+    expect((await verdict('ipsec')).reasons.map((r: { code: string }) => r.code)).toEqual(['OFF019']);
   });
 
   it('human output shows the path, the verdict and the reasons', async () => {
