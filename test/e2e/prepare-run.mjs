@@ -81,6 +81,11 @@ export async function prepareRun(runDir, { shots = '', grep = '' } = {}) {
     'window.restoreWindows': 'none',
     'editor.minimap.enabled': false,
     'editor.stickyScroll.enabled': false,
+    // Tests edit workspace files and revert them afterwards; nothing may reach the disk. A rename
+    // saves the files it changed by default (files.refactoring.autoSave), which once left the
+    // renamed set in home-router.nft for every later test to see.
+    'files.autoSave': 'off',
+    'files.refactoring.autoSave': false,
     ...extensionSettings,
   }, null, 2));
   const env = {
