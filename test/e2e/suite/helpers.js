@@ -102,8 +102,8 @@ async function revertAndCloseAll() {
         continue;
       }
       await vscode.commands.executeCommand('workbench.action.files.revert');
-      // The next test must find the file as it is on disk: wait for the revert to land (a
-      // rename's edits left in a buffer once showed up in the next test's outline).
+      // The next test must find the file as it is on disk: wait for the revert to land. (The
+      // files on disk stay untouched: prepare-run.mjs turns auto-save off, refactorings included.)
       await waitFor(`revert of ${path.basename(doc.uri.path)}`, () => !doc.isDirty, 10000);
     } catch (e) {
       console.log(`    (could not revert ${doc.uri.toString()}: ${e.message})`);
