@@ -2,6 +2,8 @@
  * Walks one packet through every base chain it meets, hook by hook and in priority
  * order, as netfilter would: ingress (netdev tables and the flowtable), prerouting
  * (conntrack at -200, NAT chains for the first packet only), forward, postrouting.
+ * Each chain sees the packet as NAT has made it by then (nat.ts), and a flowtable hit
+ * depends on the device the packet enters by (device-stack.ts).
  * An `accept` ends only its own base chain; the next base chain on the same hook
  * still runs (offload.md S08). Invariant: pure, never throws, bounded recursion.
  */
