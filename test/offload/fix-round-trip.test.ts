@@ -16,6 +16,10 @@ const cases: { fixture: string; code: string; flow: string }[] = [
   { fixture: 'OFF010-flowtable-without-counter/invalid-counting.nft', code: 'OFF010', flow: LAN_WAN },
   { fixture: 'OFF012-flow-add-guard-never-eligible/invalid-ct-state-new.nft', code: 'OFF012', flow: LAN_WAN },
   { fixture: 'OFF016-flow-add-verdict-skipped/invalid-flow-add-accept.nft', code: 'OFF016', flow: LAN_WAN },
+  {
+    fixture: 'OFF013-flowtable-family-gap/invalid-ip-protocol-guard.nft', code: 'OFF013',
+    flow: 'family=ip6 l4proto=tcp iif=eno1 oif=ppp0 saddr=2001:db8:1::2 daddr=2001:db8:2::7 sport=40000 dport=443',
+  },
 ];
 
 describe('quick-fix round trip', () => {

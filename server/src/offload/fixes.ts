@@ -95,6 +95,21 @@ export function addFlowAddRule(text: string | undefined, chain: ChainModel, ftNa
   return { title: `Add \`meta l4proto { tcp, udp } flow add @${ftName}\` at the top of ${chain.name}`, safety: 'unsafe', edits: [{ file: first.file, span: { start: first.rule.span.start, end: first.rule.span.start }, newText: `meta l4proto { tcp, udp } flow add @${ftName}\n${indent}` }] };
 }
 
+/**
+ * `ip protocol { tcp, udp }` (or `ip6 nexthdr …`) guarding a `flow add` in an inet table → `meta l4proto`,
+ * which tests the transport protocol of both IP families. Unsafe: the other family is offloaded too.
+ */
+export function l4protoForBothFamilies(text: string | undefined, file: string, match: Span): Fix | undefined {
+  if (!text) return undefined;
+  const m = /^(ip\s+protocol|ip6\s+nexthdr)\b/.exec(text.slice(match.start, match.end));
+  if (!m) return undefined;
+  return {
+    title: `Replace \`${m[1]}\` with \`meta l4proto\`, which both IP families match`,
+    safety: 'unsafe',
+    edits: [{ file, span: { start: match.start, end: match.start + m[0].length }, newText: 'meta l4proto' }],
+  };
+}
+
 /** Remove a match (the guard that excludes eligible packets) from a rule. */
 export function removeMatch(text: string | undefined, file: string, match: Span): Fix | undefined {
   if (!text) return undefined;

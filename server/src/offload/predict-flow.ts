@@ -253,6 +253,11 @@ function explainOutcome(model: RulesetModel, flow: FlowSpec, o: Outcome): Findin
     if (e.kind === 'blocked' && e.packet >= eligibleFrom && ELIGIBLE_PROTOS.includes(flow.l4proto)) {
       push(reason('flowAddAfterAccept', `\`${e.rule.text}\` (${e.verdict}) ends ${e.rule.chain} for the ${label(e.packet)} before \`${e.flowAdds[0].text}\`, so the flow is never offloaded.`, e.rule.file, e.rule.span, e.flowAdds.map((f) => ({ location: { file: f.file, span: f.span }, message: 'flow add never reached' }))));
     }
+    if (e.kind === 'guard' && e.otherFamily && ELIGIBLE_PROTOS.includes(flow.l4proto)) {
+      const v4 = flow.family === 'ip6';
+      push(reason('familyGap', `\`${e.matchText}\` reads the ${v4 ? 'IPv4' : 'IPv6'} header, so it matches ${v4 ? 'IPv4' : 'IPv6'} packets only: \`${e.rule.text}\` never offloads ${v4 ? 'IPv6' : 'IPv4'} flows.${/^ip6? (protocol|nexthdr)\b/.test(e.matchText) ? ' `meta l4proto` matches both families.' : ''}`, e.rule.file, e.match));
+      continue;
+    }
     if (e.kind === 'guard' && e.packet >= eligibleFrom && ELIGIBLE_PROTOS.includes(flow.l4proto)) {
       push(reason('guardExcludes', `\`${e.matchText}\` does not match the ${label(e.packet)}, so \`${e.rule.text}\` never offloads this flow.`, e.rule.file, e.match));
     }

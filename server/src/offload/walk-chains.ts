@@ -39,7 +39,8 @@ export type Ineligible = 'invalid-hook' | 'unknown-flowtable' | 'ipsec' | 'untra
 export type WalkEvent =
   | { kind: 'offloaded'; packet: number; rule: RuleRef; flowtable: FlowtableModel }
   | { kind: 'ineligible'; packet: number; rule: RuleRef; why: Ineligible; verdictSkipped: boolean }
-  | { kind: 'guard'; packet: number; rule: RuleRef; match: Span; matchText: string }
+  /** `otherFamily`: the match reads a header of the other IP family (`ip protocol` for an IPv6 packet). */
+  | { kind: 'guard'; packet: number; rule: RuleRef; match: Span; matchText: string; otherFamily: boolean }
   | { kind: 'blocked'; packet: number; rule: RuleRef; verdict: string; flowAdds: RuleRef[] }
   | { kind: 'dropped'; packet: number; rule?: RuleRef; chain: string; chainSpan: Span; file: string; policy: boolean }
   | { kind: 'helper-set'; packet: number; rule: RuleRef }
@@ -272,7 +273,11 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
             step({ kind: 'rule', hook, chain: ref.chain, result: `unknown: \`${mtext}\` (${m.why ?? 'not modelled'}); assumed ${r === 'match' ? 'to match' : 'not to match'}`, file: ref.file, span: ref.span, text: ref.text });
           }
           if (r === 'no-match') {
-            if (hasFlowAdd(rule) && isEligible(ctx, chain, hook) === undefined) events.push({ kind: 'guard', packet: pidx, rule: ref, match: s.span, matchText: mtext });
+            if (hasFlowAdd(rule) && isEligible(ctx, chain, hook) === undefined) {
+              const head = s.left.kind === 'Selector' ? s.left.path[0] : undefined;
+              const otherFamily = (head === 'ip' && ctx.family === 'ip6') || (head === 'ip6' && ctx.family === 'ip');
+              events.push({ kind: 'guard', packet: pidx, rule: ref, match: s.span, matchText: mtext, otherFamily });
+            }
             if (hasFlowAdd(rule)) res.sawFlowAdd = true;
             step({ kind: 'rule', hook, chain: ref.chain, result: `no match (\`${mtext}\`)`, file: ref.file, span: ref.span, text: ref.text });
             return 'next';

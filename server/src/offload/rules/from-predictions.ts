@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding';
 import { OFFLOAD_RULES } from '../codes';
-import { removeMatch, splitFlowAddVerdict } from '../fixes';
+import { l4protoForBothFamilies, removeMatch, splitFlowAddVerdict } from '../fixes';
 import { finding, flowAddOf, type OffloadRule } from '../offload-context';
 import { allRules } from '../offload-context';
 
@@ -30,8 +30,14 @@ export const flowAddGuardNeverEligible = lift('guardExcludes', ['slow'], (ctx, f
   return fix ? [fix] : [];
 });
 
-/** OFF013: traffic of one family never meets a `flow add` (a `table ip` flowtable never sees IPv6; offload.md S05, §7). */
-export const flowtableFamilyGap = lift('familyGap', ['slow']);
+/**
+ * OFF013: traffic of one family never meets a `flow add` (a `table ip` flowtable never sees IPv6; offload.md
+ * S05, §7), or a guard reads the other family's header (`ip protocol { tcp, udp } flow add` in an inet table).
+ */
+export const flowtableFamilyGap = lift('familyGap', ['slow'], (ctx, f) => {
+  const fix = l4protoForBothFamilies(ctx.textOf(f.file), f.file, f.span);
+  return fix ? [fix] : [];
+});
 
 /** OFF016: `… flow add @ft accept` then a drop: the verdict runs only when this packet offloads the flow (offload.md S10, §7). */
 export const flowAddVerdictSkipped = lift('flowAddThenVerdict', ['dropped'], (ctx, f) => {
