@@ -45,6 +45,9 @@ describe('the device stack from the router', () => {
     expect(parsePppoeSessions('Id       Address              Device\n')).toEqual([]);
     const withPppoe = deviceLinks([...links, { ifindex: 20, name: 'pppoe-wan', bridgePort: false }], parsePppoeSessions(proc));
     expect(withPppoe.below('pppoe-wan')).toEqual(['eth1']);
+    // A listing without link details (BusyBox `ip`): a bridge or `name@parent` is unknown, not "nothing below".
+    const bare = deviceLinks(parseIpDetailLink('4: lan1@eth0: <UP> mtu 1500 qdisc noqueue master br-lan state UP\n6: br-lan: <UP> mtu 1500 qdisc noqueue state UP\n2: eth0: <UP> mtu 1500 qdisc mq state UP\n'), []);
+    expect([bare.below('br-lan'), bare.below('lan1'), bare.below('eth0')]).toEqual([undefined, undefined, []]);
     // Two sessions: which one is pppoe-wan's is not said.
     expect(deviceLinks([{ ifindex: 20, name: 'pppoe-wan', bridgePort: false }], ['eth1', 'eth2']).below('pppoe-wan')).toBeUndefined();
   });
@@ -84,6 +87,8 @@ describe('predictions with and without the router\'s device stack', () => {
     const none = predictFlow(model, { ...FLOW, deviceStack: ports({ 'br-lan': ['lan1'], lan1: [], 'pppoe-wan': ['eth1'], eth1: [] }) });
     expect(none).toMatchObject({ verdict: 'slow', certain: true });
     expect(none.reasons.map((r) => r.code)).toContain('OFF003');
+    // A router that says nothing (`ip -d link` missing, as with some BusyBox builds): as without it.
+    expect(predictFlow(model, { ...FLOW, deviceStack: ports({}) })).toMatchObject({ verdict: 'fast', certain: false });
   });
 
   it('OFF003 does not call the bridge missing when the flowtable lists ports, but still names a plain missing device', () => {

@@ -54,6 +54,12 @@ export interface LowerCoverage {
   result: Tri;
   /** For `unknown`: what would decide it, in words. */
   question?: string;
+  /**
+   * For `unknown`: the answer to take until someone knows. Where the router said nothing about the
+   * device, the firewall4 layout (the listed ports are below it); for a bridge with listed and
+   * unlisted ports, that the client is on an unlisted one.
+   */
+  assumed?: boolean;
 }
 
 /**
@@ -67,7 +73,7 @@ export function coverageBelow(ft: FlowtableModel, dev: string, stack: DeviceStac
     if (hit.length === 0) return { result: 'no-match' };
     if (hit.length === lowest.length) return { result: 'match' };
     const miss = lowest.filter((d) => !listed(ft, d));
-    return { result: 'unknown', question: `whether the client behind \`${dev}\` uses ${hit.map((d) => `\`${d}\``).join(', ')} (listed in flowtable ${ft.name}) rather than ${miss.map((d) => `\`${d}\``).join(', ')} (not listed)` };
+    return { result: 'unknown', assumed: false, question: `whether the client behind \`${dev}\` uses ${hit.map((d) => `\`${d}\``).join(', ')} (listed in flowtable ${ft.name}) rather than ${miss.map((d) => `\`${d}\``).join(', ')} (not listed)` };
   }
   // Unknown stack: a flowtable listing devices the rules never name (physical ports, as firewall4
   // writes it) may well list the device below `dev`.
@@ -75,6 +81,7 @@ export function coverageBelow(ft: FlowtableModel, dev: string, stack: DeviceStac
   if (!looksLikeUpperDevice(dev) || others.length === 0) return { result: 'no-match' };
   return {
     result: 'unknown',
+    assumed: true,
     question: `\`${dev}\` sits on a device flowtable ${ft.name} lists (${others.map((d) => `\`${d}\``).join(', ')}), where its flows enter since Linux 5.13`,
   };
 }

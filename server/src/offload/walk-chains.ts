@@ -101,9 +101,7 @@ export function flowtableCovers(ft: FlowtableModel, dev: string | undefined, fac
   if (ft.devicesOpen) return facts.decide(`ft:${ft.table.key}:${ft.name}:${dev}`, `whether flowtable ${ft.name}'s device list (partly a variable) holds ${dev}`) ? 'match' : 'unknown';
   const below = coverageBelow(ft, dev, stack);
   if (below.result !== 'unknown') return below.result;
-  // Without the router's word, a flowtable of physical ports under bridge/PPPoE rules is taken as
-  // firewall4 writes it (covering); a bridge with listed and unlisted ports is taken as not covering.
-  return facts.decide(`ft:${ft.table.key}:${ft.name}:below:${dev}`, below.question!, stack === undefined) ? 'match' : 'unknown';
+  return facts.decide(`ft:${ft.table.key}:${ft.name}:below:${dev}`, below.question!, below.assumed) ? 'match' : 'unknown';
 }
 
 interface Frame {

@@ -26,6 +26,8 @@ export function parsePppoeSessions(text: string): string[] {
 }
 
 const PPP_NAME = /^(pppoe-|ppp\d)/;
+/** Names of devices with ports below them, for listings without link details (BusyBox `ip`). */
+const AGGREGATE_NAME = /^(br[-_.]?|bridge|bond|team)/;
 
 export function deviceLinks(links: LinkInfo[], pppoeDevices: string[]): DeviceLinks {
   const byName = new Map(links.map((l) => [l.name, l]));
@@ -39,7 +41,10 @@ export function deviceLinks(links: LinkInfo[], pppoeDevices: string[]): DeviceLi
         // /proc/net/pppoe does not say which ppp device a session belongs to: one session is unambiguous.
         return pppoeDevices.length === 1 ? [pppoeDevices[0]] : undefined;
       }
-      // Physical ports, DSA user ports (the kernel stops its walk there: nft_dev_path_info), veth, tunnels.
+      if (l.kind === 'dsa') return []; // the kernel's walk stops at a DSA user port (nft_dev_path_info)
+      // No kind: a physical port, veth or tunnel, unless the listing has no details to tell
+      // (`name@parent` is then a VLAN or a DSA port, `br-lan` a bridge): unknown rather than wrong.
+      if (l.kind === undefined && (l.parent !== undefined || AGGREGATE_NAME.test(dev))) return undefined;
       return [];
     },
   };
