@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { predictFlow, type DeviceStack, type FlowSpec } from '../../server/src/offload';
 import { coverageBelow, looksLikeUpperDevice } from '../../server/src/offload/device-stack';
-import { deviceLinks, parseIpDetailLink, parsePppoeSessions } from '../../server/src/remote';
+import { deviceLinks, kernelWalksDevices, parseIpDetailLink, parsePppoeSessions } from '../../server/src/remote';
 import { modelOf, offloadFindings } from './helpers';
 
 const links = parseIpDetailLink(readFileSync(join(__dirname, '../remote/fixtures/ip-d-link.txt'), 'utf8'));
@@ -48,6 +48,9 @@ describe('the device stack from the router', () => {
     // A listing without link details (BusyBox `ip`): a bridge or `name@parent` is unknown, not "nothing below".
     const bare = deviceLinks(parseIpDetailLink('4: lan1@eth0: <UP> mtu 1500 qdisc noqueue master br-lan state UP\n6: br-lan: <UP> mtu 1500 qdisc noqueue state UP\n2: eth0: <UP> mtu 1500 qdisc mq state UP\n'), []);
     expect([bare.below('br-lan'), bare.below('lan1'), bare.below('eth0')]).toEqual([undefined, undefined, []]);
+    // Before 5.13 (mainline) the kernel keeps the routing device: nothing counts below it. OpenWrt backports the walk.
+    expect(deviceLinks(links, [], kernelWalksDevices('5.10.0-21-amd64\n')).below('br-lan')).toEqual([]);
+    expect([kernelWalksDevices('5.10.176\nopenwrt\n'), kernelWalksDevices('5.13.0\n'), kernelWalksDevices('6.1.0-18-amd64\n'), kernelWalksDevices('')]).toEqual([true, true, true, true]);
     // Two sessions: which one is pppoe-wan's is not said.
     expect(deviceLinks([{ ifindex: 20, name: 'pppoe-wan', bridgePort: false }], ['eth1', 'eth2']).below('pppoe-wan')).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { RouterCommands } from './router-commands';
 import type { RouterSession } from './ssh-transport';
-import { parseIpDetailLink, type LinkInfo } from './hw-preview';
+import { parseIpDetailLink, parseKernelVersion, type LinkInfo } from './hw-preview';
 
 /**
  * The router's device stack, for the offload prediction: which devices sit below a routing device.
@@ -29,12 +29,26 @@ const PPP_NAME = /^(pppoe-|ppp\d)/;
 /** Names of devices with ports below them, for listings without link details (BusyBox `ip`). */
 const AGGREGATE_NAME = /^(br[-_.]?|bridge|bond|team)/;
 
-export function deviceLinks(links: LinkInfo[], pppoeDevices: string[]): DeviceLinks {
+/**
+ * Whether the router's kernel records the device below the routing device: mainline since 5.13
+ * (nft_dev_forward_path; offload.md §1.2), and OpenWrt's kernels, which carry the flowtable path
+ * patches on older versions too. Unknown answers count as yes.
+ */
+export function kernelWalksDevices(text: string): boolean {
+  const [release, distro] = text.split('\n').map((l) => l.trim());
+  if (distro === 'openwrt') return true;
+  const v = parseKernelVersion(release ?? '');
+  return !v || v.major > 5 || (v.major === 5 && v.minor >= 13);
+}
+
+/** `walks`: kernelWalksDevices; without the walk a flow enters by its routing device only. */
+export function deviceLinks(links: LinkInfo[], pppoeDevices: string[], walks = true): DeviceLinks {
   const byName = new Map(links.map((l) => [l.name, l]));
   return {
     below(dev) {
       const l = byName.get(dev);
       if (!l) return undefined;
+      if (!walks) return [];
       if (l.kind === 'bridge') return links.filter((p) => p.master === dev).map((p) => p.name);
       if (l.kind === 'vlan') return l.parent ? [l.parent] : undefined;
       if (l.kind === 'ppp' || l.kind === 'pppoe' || PPP_NAME.test(dev)) {
@@ -52,6 +66,12 @@ export function deviceLinks(links: LinkInfo[], pppoeDevices: string[]): DeviceLi
 
 /** Reads the device stack over the session (two fixed commands); an unreadable answer leaves devices unknown. */
 export async function readDeviceLinks(session: RouterSession): Promise<DeviceLinks> {
-  const [links, pppoe] = await Promise.all([session.exec(RouterCommands.ipDetailLink), session.exec(RouterCommands.pppoeSessions)]);
-  return deviceLinks(links.code === 0 ? parseIpDetailLink(links.stdout) : [], pppoe.code === 0 ? parsePppoeSessions(pppoe.stdout) : []);
+  const [links, pppoe, kernel] = await Promise.all([
+    session.exec(RouterCommands.ipDetailLink), session.exec(RouterCommands.pppoeSessions), session.exec(RouterCommands.kernelAndDistro),
+  ]);
+  return deviceLinks(
+    links.code === 0 ? parseIpDetailLink(links.stdout) : [],
+    pppoe.code === 0 ? parsePppoeSessions(pppoe.stdout) : [],
+    kernel.code === 0 ? kernelWalksDevices(kernel.stdout) : true,
+  );
 }

@@ -45,6 +45,8 @@ export const RouterCommands = {
   ipDetailLink: cmd('ip -d link show'),
   /** PPPoE sessions and their Ethernet devices (device-links.ts); empty without PPPoE. */
   pppoeSessions: cmd('cat /proc/net/pppoe 2>/dev/null; true'),
+  /** Kernel release, then `openwrt` on OpenWrt: whether the kernel resolves devices below (device-links.ts). */
+  kernelAndDistro: cmd('uname -r; if [ -e /etc/openwrt_release ]; then echo openwrt; fi'),
   driverNames: cmd(
     'for d in /sys/class/net/*; do n=${d##*/}; l=$(readlink "$d/device/driver" 2>/dev/null); echo "$n ${l##*/}"; done',
   ),
