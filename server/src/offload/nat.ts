@@ -54,7 +54,7 @@ export function applyNatStatement(s: A.NatStmt, ctx: EvalContext, priority: numb
   let dport = to.dport;
   let dportUnknown = false;
   if (s.port) {
-    dport = numberOf(s.port, ctx, 0);
+    dport = numberOf(s.port, ctx);
     dportUnknown = dport === undefined;
   }
   const dnat: DnatState = { daddr: to.daddr, priority, local: false };
@@ -86,7 +86,7 @@ function targetOf(e: A.Expr, ctx: EvalContext, depth: number): Target | { miss: 
       const [addr, port] = e.parts;
       const a = addr ? targetOf(addr, ctx, depth + 1) : { miss: false as const };
       if (a.miss) return a;
-      const p = port ? numberOf(port, ctx, depth + 1) : undefined;
+      const p = port ? numberOf(port, ctx) : undefined;
       return { miss: false, daddr: a.daddr, dport: p, dportUnknown: port !== undefined && p === undefined };
     }
     case 'Map': {
@@ -109,13 +109,8 @@ function targetOf(e: A.Expr, ctx: EvalContext, depth: number): Target | { miss: 
   }
 }
 
-function numberOf(e: A.Expr, ctx: EvalContext, depth: number): number | undefined {
-  if (depth > MAX_DEPTH) return undefined;
-  if (e.kind === 'Var') {
-    const v = resolveVar(ctx.model, ctx.table, e.name.text);
-    return v ? numberOf(v, ctx, depth + 1) : undefined;
-  }
-  return e.kind === 'Number' ? numberValue(e) : undefined;
+function numberOf(e: A.Expr, ctx: EvalContext): number | undefined {
+  return numberValue(e, (name) => resolveVar(ctx.model, ctx.table, name));
 }
 
 /** `[2001:db8::1]` → `2001:db8::1`; prefixes and ranges are not one address. */

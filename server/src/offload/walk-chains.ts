@@ -11,7 +11,7 @@ import type * as A from '../syntax/ast';
 import type { Span } from '../core/span';
 import type { ChainModel, FlowtableModel, RulesetModel, TableModel } from '../semantics/model';
 import type { ConnState, FlowSpec, Packet, RuleRef, TraceStep } from './flow-model';
-import { evalMatch, evalSelector, type EvalContext, type Tri } from './match-expr';
+import { evalMatch, evalSelector, resolveVar, type EvalContext, type Tri } from './match-expr';
 import { applyNatStatement, deliveredLocally, NAT_DST_PRIORITY, observedDnat, packetSeenAt } from './nat';
 import { ifnameMatches, numberValue } from './values';
 import { coverageBelow, type DeviceStack } from './device-stack';
@@ -454,7 +454,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
       const v = evalSelector(e, ctx);
       return v.t === 'num' ? v.v : undefined;
     }
-    if (e.kind === 'Var') return numberValue(resolveVarExpr(model, ctx.table, e.name.text));
+    if (e.kind === 'Var') return numberValue(resolveVar(model, ctx.table, e.name.text));
     return numberValue(e);
   }
 }
@@ -520,16 +520,8 @@ function textOf(ref: RuleRef, s: Span): string {
   return t || ref.text;
 }
 
-function resolveVarExpr(model: RulesetModel, table: TableModel, name: string): A.Expr | undefined {
-  for (let i = model.defines.length - 1; i >= 0; i--) {
-    const d = model.defines[i];
-    if (d.name === name && (d.scope === 'top' || d.scope === table.key)) return d.value;
-  }
-  return undefined;
-}
-
 function resolveVarText(model: RulesetModel, table: TableModel, name: string): string | undefined {
-  const e = resolveVarExpr(model, table, name);
+  const e = resolveVar(model, table, name);
   return e && (e.kind === 'Word' || e.kind === 'String') ? e.text : undefined;
 }
 

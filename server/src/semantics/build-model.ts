@@ -275,10 +275,13 @@ class Walker {
 
   /** Resolves every `$name` inside `node`. */
   vars(node: unknown, ctx: Ctx): void {
-    walkNodes(node, (n) => {
-      if (n.kind === 'Var') this.useVar(n as A.VarExpr, ctx);
-      if (n.kind === 'Log') this.logPrefixVars(n as A.LogStmt, ctx);
-    });
+    walkNodes(node, (n) => this.varsAt(n, ctx));
+  }
+
+  /** One node of a walk: a `$variable` itself, or the variables inside a log prefix. */
+  private varsAt(n: { kind: string }, ctx: Ctx): void {
+    if (n.kind === 'Var') this.useVar(n as A.VarExpr, ctx);
+    else if (n.kind === 'Log') this.logPrefixVars(n as A.LogStmt, ctx);
   }
 
   private dollarCache = { file: '', from: 0, at: 0 };
@@ -774,9 +777,8 @@ class Walker {
     if (list?.[0] instanceof PackedElement) return;
     const inTable = { ...ctx, table: t };
     walkNodes(elements, (n) => {
-      if (n.kind === 'Var') this.useVar(n as A.VarExpr, inTable);
-      else if (n.kind === 'Log') this.logPrefixVars(n as A.LogStmt, inTable);
-      else if (n.kind === 'Verdict') this.verdictTarget(n as A.VerdictExpr, t, undefined, ctx);
+      if (n.kind === 'Verdict') this.verdictTarget(n as A.VerdictExpr, t, undefined, ctx);
+      else this.varsAt(n, inTable);
     });
   }
 

@@ -70,8 +70,9 @@ export function parseRuleset(text: string): ParseResult {
   }
   const p = parser();
   p.customErrors = [];
-  // Without junk (the usual case) the parser reads the lexer's array itself: no 265k-slot copy.
-  p.input = junk || deep >= 0 ? tokens.filter((t) => t.tokenType !== T.Junk || reportJunk(t, findings)) : tokens;
+  // Without junk (the usual case) the parser reads the token array as it is: no 265k-slot copy.
+  // (scanTokens saw every token before a too-deep brace, so `junk` covers a cut-off array too.)
+  p.input = junk ? tokens.filter((t) => t.tokenType !== T.Junk || reportJunk(t, findings)) : tokens;
   let ast: Ruleset;
   try {
     ast = p.ruleset();
