@@ -133,6 +133,10 @@ describe('exit status 2: usage and I/O problems', () => {
     expect(explain.code).toBe(2);
     expect(explain.stderr).toContain('usage: nft-offload explain FILE');
     expect(run(['lsp'])).toMatchObject({ code: 2, stderr: 'usage: nft-offload lsp --stdio\n' });
+    // `remote` lives in a bundle of its own (server/out/cli-remote.js): this loads it.
+    const remote = run(['remote']);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('usage: nft-offload remote <check|apply|pull|diff|flows>');
   });
 
   it('--help and --version exit 0', () => {

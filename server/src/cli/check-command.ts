@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyzeFile } from '../analysis';
 import type { Finding } from '../core';
-import { runNftCheck } from '../nft';
 import { buildJsonReport } from './render-json';
 import { renderFindingsText, renderSummary, type ReportFile } from './render-text';
 
@@ -117,6 +116,8 @@ export async function runCheckCommand(argv: string[], io: CheckIo): Promise<numb
       reportFile(nameOf(f.path), f.text).findings.push(...f.findings);
     }
     if (args.nft) {
+      // Imported here: node:child_process costs about 15 ms to load, and most checks run without --nft.
+      const { runNftCheck } = await import('../nft/run-nft-check');
       const r = await runNftCheck(
         { path: file === '-' ? '' : path, text },
         { nftPath: args.nftPath ?? (io.env.NFT_OFFLOAD_NFT || undefined), includeDirs: args.includePaths.map((d) => resolve(io.cwd, d)), knownTexts },

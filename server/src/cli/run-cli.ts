@@ -38,8 +38,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       return runCheckCommand(rest, io);
-    // NOTE: the other commands are imported on demand (esbuild keeps them lazy in the bundle),
-    // so `check` does not pay for ssh2 or the language server at start-up.
+    // NOTE: the other commands are imported on demand, so `check` does not pay for ssh2 or the
+    // language server at start-up: esbuild keeps `explain` lazy in the bundle, and esbuild.mjs
+    // turns the `remote` and `lsp` imports into bundles of their own, read only when run.
     case 'explain': {
       const { runExplainCommand } = await import('./explain-command');
       return runExplainCommand(rest, io);

@@ -87,16 +87,29 @@ function tokenName(word: string): string {
   return 'K_' + word.replace(/[^A-Za-z0-9]/g, '_');
 }
 
+/**
+ * A keyword's token type. Its categories are attached after createToken, not passed to it:
+ * createToken resolves categories at once and rebuilds each parent's member list every time,
+ * which over our ~250 keywords is quadratic (about 30 ms of start-up). The parser's
+ * constructor resolves the categories of all token types in one pass (Chevrotain's
+ * augmentTokenTypes), and only the parser matches by category.
+ */
+function keywordToken(word: string, categories: TokenType[]): TokenType {
+  const type = createToken({ name: tokenName(word), pattern: NA, label: word });
+  type.CATEGORIES = categories;
+  return type;
+}
+
 const RELOP_WORDS = new Set(['eq', 'ne', 'lt', 'gt', 'le', 'ge']);
 for (const w of RESERVED_WORDS) {
   const categories = RELOP_WORDS.has(w) ? [RelOp, AnyWord, NotCloser] : [AnyWord, NotCloser];
   if (SELECTOR_HEADS.has(w) && w !== 'last') categories.push(SelectorHead);
   if (VALUE_KEYWORDS.has(w)) categories.push(ValueKeyword);
-  keywordTokens.set(w, createToken({ name: tokenName(w), pattern: NA, label: w, categories }));
+  keywordTokens.set(w, keywordToken(w, categories));
 }
 for (const w of CONTEXT_WORDS) {
   if (reservedSet.has(w)) continue;
-  keywordTokens.set(w, createToken({ name: tokenName(w), pattern: NA, categories: [Word, NotCloser], label: w }));
+  keywordTokens.set(w, keywordToken(w, [Word, NotCloser]));
 }
 
 export function isReservedWord(word: string): boolean {
