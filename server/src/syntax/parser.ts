@@ -3,6 +3,7 @@ import type { Span } from '../core/span';
 import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
+import { LazyLookaheadStrategy } from './lazy-lookahead';
 import type { ElementBlockToken } from './lexer';
 import {
   SELECTOR_ROOTS,
@@ -98,6 +99,7 @@ export class NftParser extends EmbeddedActionsParser {
       recoveryEnabled: false,
       // k=1 keeps start-up fast; the few decisions that need two tokens say so.
       maxLookahead: 1,
+      lookaheadStrategy: new LazyLookaheadStrategy({ maxLookahead: 1 }),
       errorMessageProvider: nftErrorMessages,
       skipValidations: options.skipValidations ?? false,
     });
