@@ -191,10 +191,9 @@ class Walker {
     const context: IncludeContext = ctx.chain ? 'chain' : ctx.table ? 'table' : 'top';
     let pf = this.st.files.get(path);
     if (!pf || pf.context !== context) {
-      pf = { path, text, parse: parseInContext(text, context), context };
-      // Tokens serve only the editor (semantic tokens, completion); a headless check frees them
-      // before the walk instead of holding them through semantics and offload analysis.
-      if (!this.keepTokens) pf.parse.tokens = [];
+      // Tokens serve only the editor (semantic tokens, completion); a headless check lets the
+      // parser drop them as it goes (syntax/token-window.ts).
+      pf = { path, text, parse: parseInContext(text, context, { keepTokens: this.keepTokens }), context };
       this.st.files.set(path, pf);
     }
     this.scopes.enterFile({ path, textLength: text.length, includedAt });

@@ -1,7 +1,7 @@
 import type { Span } from '../core/span';
 import type * as A from '../syntax/ast';
 import { PackedNode } from '../syntax/packed-nodes';
-import { parseRuleset, type ParseResult } from '../syntax/parse';
+import { parseRuleset, type ParseOptions, type ParseResult } from '../syntax/parse';
 
 /**
  * Where an included file's text lands. nft's include is textual: a file included
@@ -49,10 +49,10 @@ function shiftAll(node: unknown, delta: number, move: Move, seen: Set<object>): 
   }
 }
 
-export function parseInContext(text: string, context: IncludeContext): ParseResult {
-  if (context === 'top') return parseRuleset(text);
+export function parseInContext(text: string, context: IncludeContext, options: ParseOptions = {}): ParseResult {
+  if (context === 'top') return parseRuleset(text, options);
   const prefix = PREFIX[context];
-  const r = parseRuleset(prefix + text + SUFFIX[context]);
+  const r = parseRuleset(prefix + text + SUFFIX[context], options);
   const delta = prefix.length;
   const move = mover(delta, text.length);
   const table = r.ast.items.find((i): i is A.TableDecl => i.kind === 'Table');

@@ -465,204 +465,145 @@ function scanElementBlock(src: PackedSource, open: number): { end: number; eleme
 const KEYWORD_IMAGE = new Map<TokenType, string>([...T.keywordTokens].map(([word, type]) => [type, word]));
 
 export function lex(text: string): LexResult {
+  const scanner = new Scanner(text);
   const tokens: IToken[] = [];
-  const comments: LexComment[] = [];
-  const problems: LexProblem[] = [];
-  const n = text.length;
-  let pos = 0;
+  for (let t = scanner.next(); t; t = scanner.next()) tokens.push(t);
+  return { tokens, comments: scanner.comments, problems: scanner.problems };
+}
+
+/**
+ * The scanner as a pull source: `next()` cuts one token (undefined at the end). A headless
+ * check parses while it scans (parse.ts), so each token dies young instead of living in a
+ * 265k-token array until the parse ends; `lex` collects them all for the editor.
+ */
+export class Scanner {
+  readonly comments: LexComment[] = [];
+  readonly problems: LexProblem[] = [];
+  private pos = 0;
   /** True while only blanks were seen since the last line start (for full-line comments). */
-  let lineBlank = true;
+  private lineBlank = true;
   /** What the fast path's element nodes read their text from (made on the first element block). */
-  let source: PackedSource | undefined;
+  private source: PackedSource | undefined;
 
-  const push = (type: TokenType, start: number, end: number) => {
-    tokens.push(tok(type, text.slice(start, end), start, end));
-    lineBlank = false;
-  };
+  constructor(readonly text: string) {}
 
-  while (pos < n) {
-    const c = text.charCodeAt(pos);
-    if (c === C.SPACE || c === C.TAB) {
-      pos++;
-      continue;
-    }
-    if (c === C.LF) {
-      tokens.push(tok(T.Newline, '\n', pos, pos + 1));
-      pos++;
-      lineBlank = true;
-      continue;
-    }
-    if (c === C.CR) {
-      if (text.charCodeAt(pos + 1) === C.LF) {
-        // HEAD reports "CRLF line terminators"; treat it as a newline so recovery is sane.
-        problems.push({ message: 'CRLF line terminators are not supported by nft; use LF line endings', span: { start: pos, end: pos + 2 } });
-        tokens.push(tok(T.Newline, '\n', pos, pos + 2));
-        pos += 2;
-        lineBlank = true;
+  private emit(type: TokenType, start: number, end: number, image = this.text.slice(start, end)): IToken {
+    this.pos = end;
+    this.lineBlank = false;
+    return tok(type, image, start, end);
+  }
+
+  next(): IToken | undefined {
+    const text = this.text;
+    const n = text.length;
+    let pos = this.pos;
+    while (pos < n) {
+      const c = text.charCodeAt(pos);
+      if (c === C.SPACE || c === C.TAB) {
+        pos++;
         continue;
       }
-      push(T.Junk, pos, pos + 1);
-      pos++;
-      continue;
-    }
-    if (c === C.BACKSLASH) {
-      const d = text.charCodeAt(pos + 1);
-      if (d === C.LF) {
-        pos += 2; // line continuation: no token
-        continue;
+      if (c === C.LF) {
+        this.pos = pos + 1;
+        this.lineBlank = true;
+        return tok(T.Newline, '\n', pos, pos + 1);
       }
-      if (d === C.CR && text.charCodeAt(pos + 2) === C.LF) {
-        pos += 3;
-        continue;
+      if (c === C.CR) {
+        if (text.charCodeAt(pos + 1) === C.LF) {
+          // HEAD reports "CRLF line terminators"; treat it as a newline so recovery is sane.
+          this.problems.push({ message: 'CRLF line terminators are not supported by nft; use LF line endings', span: { start: pos, end: pos + 2 } });
+          this.pos = pos + 2;
+          this.lineBlank = true;
+          return tok(T.Newline, '\n', pos, pos + 2);
+        }
+        return this.emit(T.Junk, pos, pos + 1);
       }
-      if (d === C.STAR) {
-        // `\*` alone or `\*name` (asterisk string)
-        let e = pos + 2;
-        while (e < n && isWordChar(text.charCodeAt(e))) e++;
-        push(T.AsteriskString, pos, e);
-        pos = e;
-        continue;
+      if (c === C.BACKSLASH) {
+        const d = text.charCodeAt(pos + 1);
+        if (d === C.LF) {
+          pos += 2; // line continuation: no token
+          continue;
+        }
+        if (d === C.CR && text.charCodeAt(pos + 2) === C.LF) {
+          pos += 3;
+          continue;
+        }
+        if (d === C.STAR) {
+          // `\*` alone or `\*name` (asterisk string)
+          let e = pos + 2;
+          while (e < n && isWordChar(text.charCodeAt(e))) e++;
+          return this.emit(T.AsteriskString, pos, e);
+        }
+        return this.emit(T.Junk, pos, pos + 1);
       }
-      push(T.Junk, pos, pos + 1);
-      pos++;
-      continue;
-    }
-    if (c === C.HASH) {
-      let e = pos;
-      while (e < n && text.charCodeAt(e) !== C.LF) e++;
-      let textEnd = e;
-      if (textEnd > pos && text.charCodeAt(textEnd - 1) === C.CR) textEnd--;
-      comments.push({ text: text.slice(pos, textEnd), span: { start: pos, end: textEnd } });
-      // A line holding only a comment is swallowed with its newline (scanner.l).
-      if (lineBlank && e < n) e++;
-      pos = e;
-      continue;
-    }
-    if (c === C.QUOTE) {
-      const close = text.indexOf('"', pos + 1);
-      if (close < 0) {
+      if (c === C.HASH) {
         let e = pos;
         while (e < n && text.charCodeAt(e) !== C.LF) e++;
-        problems.push({ message: 'unterminated string: missing closing `"`', span: { start: pos, end: e } });
-        push(T.QuotedString, pos, e);
+        let textEnd = e;
+        if (textEnd > pos && text.charCodeAt(textEnd - 1) === C.CR) textEnd--;
+        this.comments.push({ text: text.slice(pos, textEnd), span: { start: pos, end: textEnd } });
+        // A line holding only a comment is swallowed with its newline (scanner.l).
+        if (this.lineBlank && e < n) e++;
         pos = e;
         continue;
       }
-      push(T.QuotedString, pos, close + 1);
-      pos = close + 1;
-      continue;
-    }
-    if (isDigit(c) || isWordStart(c)) {
-      const start = pos;
-      const m = scanWord(text, pos);
-      const bestLen = m.len;
-      const bestType = m.type;
-      if (bestLen === 0) {
-        // Only a lone '.'.
-        tokens.push(tok(T.Dot, '.', pos, pos + 1));
-        lineBlank = false;
-        pos++;
-        continue;
+      if (c === C.QUOTE) {
+        const close = text.indexOf('"', pos + 1);
+        if (close < 0) {
+          let e = pos;
+          while (e < n && text.charCodeAt(e) !== C.LF) e++;
+          this.problems.push({ message: 'unterminated string: missing closing `"`', span: { start: pos, end: e } });
+          return this.emit(T.QuotedString, pos, e);
+        }
+        return this.emit(T.QuotedString, pos, close + 1);
       }
-      let image = text.slice(start, start + bestLen);
-      let type = bestType;
-      if (type === T.Identifier) {
-        type = T.keywordTokens.get(image) ?? T.Identifier;
+      if (isDigit(c) || isWordStart(c)) {
+        const m = scanWord(text, pos);
+        // Length 0: only a lone '.'.
+        if (m.len === 0) return this.emit(T.Dot, pos, pos + 1, '.');
+        const image = text.slice(pos, pos + m.len);
+        if (m.type !== T.Identifier) return this.emit(m.type, pos, pos + m.len, image);
+        const type = T.keywordTokens.get(image) ?? T.Identifier;
         // The slice is garbage at once (cheap, never promoted); the kept image is shared.
-        image = KEYWORD_IMAGE.get(type) ?? image;
+        return this.emit(type, pos, pos + m.len, KEYWORD_IMAGE.get(type) ?? image);
       }
-      tokens.push(tok(type, image, start, start + bestLen));
-      lineBlank = false;
-      pos = start + bestLen;
-      continue;
-    }
-    if (c === C.COLON && text.charCodeAt(pos + 1) === C.COLON) {
-      const len = matchIPv6(text, pos);
-      if (len > 0) {
-        push(T.Address, pos, pos + len);
-        pos += len;
-        continue;
+      if (c === C.COLON && text.charCodeAt(pos + 1) === C.COLON) {
+        const len = matchIPv6(text, pos);
+        if (len > 0) return this.emit(T.Address, pos, pos + len);
       }
-    }
-    if (c === C.LBRACKET) {
-      // Bracketed IPv6 (`[2001:db8::1]`): the brackets are dropped by nft.
-      const close = text.indexOf(']', pos + 1);
-      if (close > pos + 1 && close - pos < 60 && isIPv6(text.slice(pos + 1, close))) {
-        push(T.Address, pos, close + 1);
-        pos = close + 1;
-        continue;
+      if (c === C.LBRACKET) {
+        // Bracketed IPv6 (`[2001:db8::1]`): the brackets are dropped by nft.
+        const close = text.indexOf(']', pos + 1);
+        if (close > pos + 1 && close - pos < 60 && isIPv6(text.slice(pos + 1, close))) return this.emit(T.Address, pos, close + 1);
       }
-    }
-    const d = text.charCodeAt(pos + 1);
-    if (c === C.EQ) {
-      if (d === C.EQ) {
-        push(T.EqEq, pos, pos + 2);
-        pos += 2;
-      } else {
-        push(T.Assign, pos, pos + 1);
-        pos++;
+      const d = text.charCodeAt(pos + 1);
+      switch (c) {
+        case C.EQ:
+          return d === C.EQ ? this.emit(T.EqEq, pos, pos + 2) : this.emit(T.Assign, pos, pos + 1);
+        case C.BANG:
+          return d === C.EQ ? this.emit(T.NotEq, pos, pos + 2) : this.emit(T.Bang, pos, pos + 1);
+        case C.LT:
+          return d === C.EQ ? this.emit(T.Le, pos, pos + 2) : d === C.LT ? this.emit(T.Shl, pos, pos + 2) : this.emit(T.Lt, pos, pos + 1);
+        case C.GT:
+          return d === C.EQ ? this.emit(T.Ge, pos, pos + 2) : d === C.GT ? this.emit(T.Shr, pos, pos + 2) : this.emit(T.Gt, pos, pos + 1);
+        case C.STAR:
+          return this.emit(T.Asterisk, pos, pos + 1);
       }
-      continue;
-    }
-    if (c === C.BANG) {
-      if (d === C.EQ) {
-        push(T.NotEq, pos, pos + 2);
-        pos += 2;
-      } else {
-        push(T.Bang, pos, pos + 1);
-        pos++;
+      if (c === C.LBRACE && text.length - pos > ELEMENT_BLOCK_MIN * 4) {
+        const block = scanElementBlock((this.source ??= new PackedSource(text)), pos);
+        if (block) {
+          const t = this.emit(T.ElementBlock, pos, block.end, '{…}');
+          (t as ElementBlockToken).payload = block.elements;
+          return t;
+        }
       }
-      continue;
+      const p = PUNCT[c];
+      if (p) return this.emit(p, pos, pos + 1);
+      // Anything else, including non-ASCII and control bytes: junk. Take a whole
+      // surrogate pair so a span never splits a character.
+      return this.emit(T.Junk, pos, c >= 0xd800 && c <= 0xdbff && pos + 1 < n ? pos + 2 : pos + 1);
     }
-    if (c === C.LT) {
-      if (d === C.EQ) push(T.Le, pos, pos + 2);
-      else if (d === C.LT) push(T.Shl, pos, pos + 2);
-      else {
-        push(T.Lt, pos, pos + 1);
-        pos++;
-        continue;
-      }
-      pos += 2;
-      continue;
-    }
-    if (c === C.GT) {
-      if (d === C.EQ) push(T.Ge, pos, pos + 2);
-      else if (d === C.GT) push(T.Shr, pos, pos + 2);
-      else {
-        push(T.Gt, pos, pos + 1);
-        pos++;
-        continue;
-      }
-      pos += 2;
-      continue;
-    }
-    if (c === C.STAR) {
-      push(T.Asterisk, pos, pos + 1);
-      pos++;
-      continue;
-    }
-    if (c === C.LBRACE && text.length - pos > ELEMENT_BLOCK_MIN * 4) {
-      const block = scanElementBlock((source ??= new PackedSource(text)), pos);
-      if (block) {
-        const t = tok(T.ElementBlock, '{…}', pos, block.end);
-        (t as ElementBlockToken).payload = block.elements;
-        tokens.push(t);
-        lineBlank = false;
-        pos = block.end;
-        continue;
-      }
-    }
-    const p = PUNCT[c];
-    if (p) {
-      push(p, pos, pos + 1);
-      pos++;
-      continue;
-    }
-    // Anything else, including non-ASCII and control bytes: junk. Take a whole
-    // surrogate pair so a span never splits a character.
-    const e = c >= 0xd800 && c <= 0xdbff && pos + 1 < n ? pos + 2 : pos + 1;
-    push(T.Junk, pos, e);
-    pos = e;
+    this.pos = pos;
+    return undefined;
   }
-  return { tokens, comments, problems };
 }

@@ -2,10 +2,10 @@ import type { IToken, IRecognitionException } from 'chevrotain';
 import type { Finding } from '../core/finding';
 import type { Span } from '../core/span';
 import type { Ruleset } from './ast';
-import { lex, type LexComment } from './lexer';
+import { Scanner, type LexComment } from './lexer';
+import { TokenWindow } from './token-window';
 import { NftParser, describeToken } from './parser';
 import { SYNTAX_RULES } from './codes';
-import * as T from './tokens';
 
 export interface ParseResult {
   ast: Ruleset;
@@ -29,50 +29,39 @@ function parser(): NftParser {
 /** Deepest brace nesting we parse; real rulesets stay far below (table → chain → anon chain → set). */
 const MAX_NESTING = 256;
 
-/** One pass over the tokens: where braces first nest too deep (-1: nowhere), and whether any is junk. */
-function scanTokens(tokens: IToken[]): { tooDeep: number; junk: boolean } {
-  let depth = 0;
-  let junk = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i].tokenType;
-    if (t === T.LBrace) {
-      if (++depth > MAX_NESTING) return { tooDeep: i, junk };
-    } else if (t === T.RBrace) {
-      if (depth > 0) depth--;
-    } else if (t === T.Junk) junk = true;
-  }
-  return { tooDeep: -1, junk };
+export interface ParseOptions {
+  /**
+   * Return the token vector (default true: the editor needs it for semantic tokens and
+   * formatting). Without it the tokens are dropped as the parser passes them, which on big
+   * rulesets is most of the parse's garbage-collector work.
+   */
+  keepTokens?: boolean;
 }
 
 /**
  * Parses one file. Never throws: bad input gives findings and a partial tree.
  * Invariant: the AST and the findings describe the same text.
  */
-export function parseRuleset(text: string): ParseResult {
-  const { tokens: allTokens, comments, problems } = lex(text);
+export function parseRuleset(text: string, options: ParseOptions = {}): ParseResult {
   const findings: Finding[] = [];
-  for (const p of problems) {
-    const rule = p.message.startsWith('CRLF') ? SYNTAX_RULES.crlf : SYNTAX_RULES.unterminatedString;
-    findings.push({ code: rule.code, severity: 'error', message: p.message, file: '', span: p.span });
-  }
-  let tokens = allTokens;
-  const { tooDeep: deep, junk } = scanTokens(allTokens);
-  if (deep >= 0) {
-    const t = allTokens[deep];
-    findings.push({
-      code: SYNTAX_RULES.tooDeep.code,
-      severity: 'error',
-      message: `braces nest more than ${MAX_NESTING} levels deep; the rest of the file is not checked`,
-      file: '',
-      span: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 },
-    });
-    tokens = allTokens.slice(0, deep);
-  }
+  const scanner = new Scanner(text);
+  const tokens: IToken[] | undefined = options.keepTokens === false ? undefined : [];
+  const window = new TokenWindow(scanner, {
+    keep: tokens,
+    onJunk: (t) => reportJunk(t, findings),
+    maxNesting: MAX_NESTING,
+    onTooDeep: (t) =>
+      findings.push({
+        code: SYNTAX_RULES.tooDeep.code,
+        severity: 'error',
+        message: `braces nest more than ${MAX_NESTING} levels deep; the rest of the file is not checked`,
+        file: '',
+        span: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 },
+      }),
+  });
   const p = parser();
   p.customErrors = [];
-  // Without junk (the usual case) the parser reads the token array as it is: no 265k-slot copy.
-  // (scanTokens saw every token before a too-deep brace, so `junk` covers a cut-off array too.)
-  p.input = junk ? tokens.filter((t) => t.tokenType !== T.Junk || reportJunk(t, findings)) : tokens;
+  p.read(window);
   let ast: Ruleset;
   try {
     ast = p.ruleset();
@@ -88,6 +77,14 @@ export function parseRuleset(text: string): ParseResult {
     ast = { kind: 'Ruleset', items: [], comments: [], span: { start: 0, end: text.length } };
   }
   if (!ast) ast = { kind: 'Ruleset', items: [], comments: [], span: { start: 0, end: text.length } };
+  // The parser may stop before the end (a crash, or the nesting limit): comments, scanner
+  // problems and kept tokens still cover the whole text.
+  window.drain();
+  const comments = scanner.comments;
+  for (const pr of scanner.problems) {
+    const rule = pr.message.startsWith('CRLF') ? SYNTAX_RULES.crlf : SYNTAX_RULES.unterminatedString;
+    findings.push({ code: rule.code, severity: 'error', message: pr.message, file: '', span: pr.span });
+  }
   ast.comments = comments;
   ast.span = { start: 0, end: text.length };
 
@@ -104,9 +101,9 @@ export function parseRuleset(text: string): ParseResult {
     seen.add(e.span.start);
     findings.push({ code: rule.code, severity: 'error', message: e.message, file: '', span: e.span });
   }
-  // The shared parser would otherwise keep this file's tokens alive until the next
-  // parse. (Setting `input` also clears `p.errors`, so this comes after reading them.)
-  p.input = [];
+  // The shared parser would otherwise keep this file's scanner and last tokens alive until the
+  // next parse. (This also clears `p.errors`, so it comes after reading them.)
+  p.endRead();
   p.customErrors = [];
 
   // Tokens Chevrotain makes up during recovery (and EOF) have no offsets: such a
@@ -118,12 +115,13 @@ export function parseRuleset(text: string): ParseResult {
     }
   }
   findings.sort((a, b) => a.span.start - b.span.start);
-  return { ast, tokens: allTokens, comments, findings };
+  return { ast, tokens: tokens ?? [], comments, findings };
 }
 
-function reportJunk(t: IToken, findings: Finding[]): boolean {
+function reportJunk(t: IToken, findings: Finding[]): void {
   const cp = t.image.codePointAt(0) ?? 0;
   const shown = cp < 32 || cp === 127 ? `\\x${cp.toString(16).padStart(2, '0')}` : t.image;
+  // The token never reaches the parser (token-window.ts): one finding is enough for it.
   findings.push({
     code: SYNTAX_RULES.invalidCharacter.code,
     severity: 'error',
@@ -131,8 +129,6 @@ function reportJunk(t: IToken, findings: Finding[]): boolean {
     file: '',
     span: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 },
   });
-  // Keep a stray character out of the parser: one finding is enough for it.
-  return false;
 }
 
 function recognitionFinding(e: IRecognitionException, textLength: number): Finding {

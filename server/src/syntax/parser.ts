@@ -4,7 +4,8 @@ import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
 import { LazyLookaheadStrategy } from './lazy-lookahead';
-import type { ElementBlockToken } from './lexer';
+import { Scanner, type ElementBlockToken } from './lexer';
+import { END_OF_INPUT, TokenWindow } from './token-window';
 import {
   SELECTOR_ROOTS,
   BARE_META_KEYS,
@@ -129,7 +130,8 @@ export class NftParser extends EmbeddedActionsParser {
   /** Parses one block item; on a syntax error, records it and skips to the item's end. */
   private tryItem<R>(parse: () => R): R | undefined {
     const self = this as unknown as { currIdx: number; SAVE_ERROR(e: unknown): void };
-    const startIdx = self.currIdx;
+    // Taken now: by the time an error comes back, the item's first token may have left the window.
+    const startBalance = this.RECORDING_PHASE ? 0 : this.window.braceBalanceAfter(self.currIdx);
     try {
       return parse();
     } catch (e) {
@@ -137,15 +139,48 @@ export class NftParser extends EmbeddedActionsParser {
       self.SAVE_ERROR(e);
       // Braces the failed item opened and did not close yet must be skipped too,
       // or their `}` would end the enclosing block.
-      const input = this.input;
-      let open = 0;
-      for (let i = startIdx + 1; i <= self.currIdx && i < input.length; i++) {
-        if (input[i].tokenType === T.LBrace) open++;
-        else if (input[i].tokenType === T.RBrace) open--;
-      }
+      const open = this.window.braceBalanceAfter(self.currIdx) - startBalance;
       this.skipToSeparator(Math.max(0, open));
       return undefined;
     }
+  }
+
+  // ------------------------------------------------------------------ token source
+
+  /** Where tokens come from: set by `read` for each parse (syntax/token-window.ts). */
+  private window = new TokenWindow(new Scanner(''), { onJunk() {}, maxNesting: 0, onTooDeep() {} });
+
+  /** Parses from `window` next (the rule to call is the caller's, as with Chevrotain's `input`). */
+  read(window: TokenWindow): void {
+    this.input = []; // resets Chevrotain's state (errors, position)
+    this.window = window;
+  }
+
+  /** Lets go of the last parse's scanner and tokens. */
+  endRead(): void {
+    this.input = [];
+    this.window = new TokenWindow(new Scanner(''), { onJunk() {}, maxNesting: 0, onTooDeep() {} });
+  }
+
+  // Chevrotain reads tokens only through these (its LexerAdapter trait, documented as the place
+  // to plug in a lazy lexer); they read the window instead of Chevrotain's token array.
+  override LA(howMuch: number): IToken {
+    const i = (this as unknown as { currIdx: number }).currIdx + howMuch;
+    return i < 0 ? END_OF_INPUT : this.window.at(i);
+  }
+
+  override LA_FAST(howMuch: number): IToken {
+    return this.window.at((this as unknown as { currIdx: number }).currIdx + howMuch);
+  }
+
+  override SKIP_TOKEN(): IToken {
+    if (this.LA(1).tokenType === EOF) return this.LA(1);
+    (this as unknown as { consumeToken(): void }).consumeToken();
+    return this.LA(1);
+  }
+
+  moveToTerminatedState(): void {
+    while (this.LA(1).tokenType !== EOF) (this as unknown as { consumeToken(): void }).consumeToken();
   }
 
   /** Skips to the next newline or `;` at this brace depth, or to the `}` closing it. */
