@@ -265,7 +265,14 @@ function scalarValue(v: Val, e: A.Expr): bigint | undefined {
 
 /** Evaluates `LEFT [op] RIGHT`. */
 export function evalMatch(m: A.MatchStmt, ctx: EvalContext): { result: Tri; why?: string } {
-  const v = evalSelector(m.left, ctx);
+  return matchValue(evalSelector(m.left, ctx), m.op, m.right, ctx);
+}
+
+/**
+ * evalMatch for a left side already evaluated: a map lookup evaluates its key once and
+ * matches it against every element (walk-chains.ts evalVerdictMap, nat.ts).
+ */
+export function matchValue(v: Val, op: string | undefined, right: A.Expr, ctx: EvalContext): { result: Tri; why?: string } {
   if (v.t === 'absent') return { result: 'no-match', why: 'header not present in this packet' };
   if (v.t === 'unknown') return { result: 'unknown', why: v.why };
   if (v.t === 'tuple') {
@@ -273,17 +280,17 @@ export function evalMatch(m: A.MatchStmt, ctx: EvalContext): { result: Tri; why?
     if (v.v.some((x) => x.t === 'absent')) return { result: 'no-match', why: 'header not present in this packet' };
     if (u) return { result: 'unknown', why: u.why };
   }
-  const op = m.op ?? '==';
+  op ??= '==';
   if (op === '==' || op === 'eq') {
-    const r = elementMatches(v, m.right, ctx);
-    return { result: r, why: r === 'unknown' ? openWhy(m.right) : undefined };
+    const r = elementMatches(v, right, ctx);
+    return { result: r, why: r === 'unknown' ? openWhy(right) : undefined };
   }
   if (op === '!=' || op === 'ne') {
-    const r = not(elementMatches(v, m.right, ctx));
-    return { result: r, why: r === 'unknown' ? openWhy(m.right) : undefined };
+    const r = not(elementMatches(v, right, ctx));
+    return { result: r, why: r === 'unknown' ? openWhy(right) : undefined };
   }
   if (v.t === 'num' && ['<', '>', '<=', '>=', 'lt', 'gt', 'le', 'ge'].includes(op)) {
-    const r = scalarValue(v, m.right);
+    const r = scalarValue(v, right);
     if (r === undefined) return { result: 'unknown', why: 'comparison value' };
     const x = BigInt(v.v);
     const ok = op === '<' || op === 'lt' ? x < r : op === '>' || op === 'gt' ? x > r : op === '<=' || op === 'le' ? x <= r : x >= r;

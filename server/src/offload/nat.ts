@@ -18,7 +18,7 @@
  */
 import type * as A from '../syntax/ast';
 import type { DnatState, FlowSpec, Packet } from './flow-model';
-import { evalMatch, isOpenSet, resolveVar, type EvalContext } from './match-expr';
+import { evalSelector, isOpenSet, matchValue, resolveVar, type EvalContext } from './match-expr';
 import { numberValue } from './values';
 
 /** NF_IP_PRI_NAT_DST: where the kernel translates destinations in prerouting (`priority dstnat`). */
@@ -96,8 +96,9 @@ function targetOf(e: A.Expr, ctx: EvalContext, depth: number): Target | { miss: 
       // Data such as `ipv4_addr . inet_service` (or `… . th dport` by typeof) carries the port as well.
       const carriesPort = named ? /\.|inet_service|dport/.test(named.dataType ?? '') : elements.some((el) => el.value?.kind === 'Concat');
       const open: Target = { miss: false, ...(carriesPort ? { dportUnknown: true } : {}) };
+      const key = evalSelector(e.key, ctx);
       for (const el of elements) {
-        const r = evalMatch({ kind: 'Match', left: e.key, right: el.key, span: el.span }, ctx).result;
+        const r = matchValue(key, undefined, el.key, ctx).result;
         if (r === 'unknown') return open;
         if (r === 'match') return el.value ? targetOf(el.value, ctx, depth + 1) : open;
       }

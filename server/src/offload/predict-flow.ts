@@ -118,6 +118,9 @@ function firstEligible(flow: FlowSpec): number {
   return flow.l4proto === 6 ? 2 : 1;
 }
 
+/** Simulations predictFlow runs beyond the first, flipping open facts to find other verdicts. */
+const MAX_EXPLORED = 32;
+
 export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction {
   const base = simulate(model, flow, new Map());
   // Explore the open facts (bounded): each run may discover new ones behind a fact assumed to match,
@@ -127,9 +130,12 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
   const assumed = new Map(base.facts.assumed);
   /** A fact the other way round from its assumption, in words. */
   const flipped = (k: string) => (assumed.get(k) ? `it is not so that ${descriptions.get(k) ?? k}` : `${descriptions.get(k) ?? k} held`);
-  const queue: Map<string, boolean>[] = [...base.facts.open.keys()].map((k) => new Map([[k, !assumed.get(k)]]));
+  // Breadth first, at most MAX_EXPLORED runs. The queue never holds more than the runs left: a
+  // verdict map with thousands of elements has a fact per element, and queueing a flip of each
+  // after every run cost more than all the runs (the same runs happen, in the same order).
+  const queue: Map<string, boolean>[] = [...base.facts.open.keys()].slice(0, MAX_EXPLORED).map((k) => new Map([[k, !assumed.get(k)]]));
   const seen = new Set(queue.map((m) => [...m.keys()].sort().join('|')));
-  for (let runs = 0; queue.length && runs < 32; runs++) {
+  for (let runs = 0; queue.length && runs < MAX_EXPLORED; runs++) {
     const fixed = queue.shift()!;
     const o = simulate(model, flow, fixed);
     for (const [k, d] of o.facts.open) descriptions.set(k, d);
@@ -137,6 +143,7 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
     if (o.verdict !== base.verdict && !alternatives.some((a) => a.verdict === o.verdict))
       alternatives.push({ verdict: o.verdict, assume: [...fixed.keys()].map(flipped) });
     for (const k of o.facts.open.keys()) {
+      if (queue.length >= MAX_EXPLORED - runs - 1) break; // would never run
       if (fixed.has(k)) continue;
       const next = new Map(fixed).set(k, !assumed.get(k));
       const id = [...next.keys()].sort().join('|');

@@ -11,7 +11,7 @@ import type * as A from '../syntax/ast';
 import type { Span } from '../core/span';
 import type { ChainModel, FlowtableModel, RulesetModel, TableModel } from '../semantics/model';
 import type { ConnState, FlowSpec, Packet, RuleRef, TraceStep } from './flow-model';
-import { evalMatch, evalSelector, resolveVar, type EvalContext, type Tri } from './match-expr';
+import { evalMatch, evalSelector, matchValue, resolveVar, type EvalContext, type Tri } from './match-expr';
 import { applyNatStatement, deliveredLocally, NAT_DST_PRIORITY, observedDnat, packetSeenAt } from './nat';
 import { ifnameMatches, numberValue } from './values';
 import { coverageBelow, type DeviceStack } from './device-stack';
@@ -25,9 +25,10 @@ export class FactBook {
   /** What each open fact is assumed to be when nothing fixes it. */
   readonly assumed = new Map<string, boolean>();
   constructor(private readonly fixed: ReadonlyMap<string, boolean> = new Map()) {}
-  decide(key: string, description: string, assumed = false): boolean {
+  /** `description` may be a function: it is called only for a fact not seen before. */
+  decide(key: string, description: string | (() => string), assumed = false): boolean {
     if (!this.open.has(key)) {
-      this.open.set(key, description);
+      this.open.set(key, typeof description === 'string' ? description : description());
       this.assumed.set(key, assumed);
     }
     return this.fixed.get(key) ?? assumed;
@@ -421,10 +422,14 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
         return el?.value?.kind === 'Verdict' ? { verdict: el.value.verdict, target: el.value.target } : undefined;
       }
     }
+    // A key the walk cannot know (`tcp dport` of a flow given without ports) leaves each element an
+    // open fact. Maps have thousands of elements and predictFlow walks again for each fact it
+    // explores, so the fact's key shares its packet part and its words are made only when new.
+    const p = ctx.packet;
+    const packetPart = `:${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.dport}`;
     for (const el of elements) {
-      let r = evalMatch({ kind: 'Match', left: map.key, right: el.key, span: el.span }, ctx).result;
-      const p = ctx.packet;
-      if (r === 'unknown') r = facts.decide(`${ref.file}:${el.span.start}:${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.dport}`, `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
+      let r = matchValue(key, undefined, el.key, ctx).result;
+      if (r === 'unknown') r = facts.decide(ref.file + ':' + el.span.start + packetPart, () => `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
       if (r === 'match' && el.value?.kind === 'Verdict') return { verdict: el.value.verdict, target: el.value.target };
     }
     return undefined;
