@@ -426,10 +426,11 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     // open fact. Maps have thousands of elements and predictFlow walks again for each fact it
     // explores, so the fact's key shares its packet part and its words are made only when new.
     const p = ctx.packet;
-    const packetPart = `:${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.dport}`;
-    for (const el of elements) {
+    const factKeys = elementFactKeys(elements, `${ref.file}|${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.dport}`);
+    for (let i = 0; i < elements.length; i++) {
+      const el = elements[i];
       let r = matchValue(key, undefined, el.key, ctx).result;
-      if (r === 'unknown') r = facts.decide(ref.file + ':' + el.span.start + packetPart, () => `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
+      if (r === 'unknown') r = facts.decide(factKeys[i], () => `\`${textOf(ref, map.key.span)}\` against map element \`${textOf(ref, el.key.span)}\``) ? 'match' : 'no-match';
       if (r === 'match' && el.value?.kind === 'Verdict') return { verdict: el.value.verdict, target: el.value.target };
     }
     return undefined;
@@ -516,6 +517,21 @@ function laterFlowAdds(frames: Frame[]): RuleRef[] {
     }
   }
   return out;
+}
+
+const ELEMENT_FACT_KEYS = new WeakMap<readonly A.SetElement[], Map<string, string[]>>();
+
+/**
+ * The open-fact key of each map element for one packet (`packet`: the rule's file and the packet's
+ * addresses and ports), made once per model and packet: predictFlow walks the same map again for
+ * every fact it explores.
+ */
+function elementFactKeys(elements: readonly A.SetElement[], packet: string): string[] {
+  let byPacket = ELEMENT_FACT_KEYS.get(elements);
+  if (!byPacket) ELEMENT_FACT_KEYS.set(elements, (byPacket = new Map()));
+  let keys = byPacket.get(packet);
+  if (!keys) byPacket.set(packet, (keys = elements.map((el) => `${el.span.start}|${packet}`)));
+  return keys;
 }
 
 function textOf(ref: RuleRef, s: Span): string {
