@@ -2264,6 +2264,14 @@ export class NftParser extends EmbeddedActionsParser {
   /** Left-hand side: selectors, binary operators, concatenations. */
   public lhsExpr = this.RULE('lhsExpr', (): A.Expr => {
     const start = this.LA(1);
+    if (!this.RECORDING_PHASE && T.tokenMatcher(start, T.SelectorHead) && !SELECTOR_FUNCTIONS.has(start.tokenType)) {
+      // Fast path for the usual left side, a keyword path (`ip saddr`, `ct state`): straight to
+      // pathSelector, which lhsBinop and selector would reach for this token anyway, then to what
+      // follows only if it follows. Same nodes; not while Chevrotain records.
+      let e: A.Expr = this.SUBRULE(this.pathSelector);
+      if (BINOP_START.has(this.LA(1).tokenType)) e = this.SUBRULE(this.lhsBinopRest, { ARGS: [e, start] });
+      return this.LA(1).tokenType === T.Dot ? this.SUBRULE(this.concatRest, { ARGS: [e, start] }) : e;
+    }
     const first = this.SUBRULE(this.lhsBinop);
     return this.SUBRULE(this.concatRest, { ARGS: [first, start] });
   });
@@ -2290,7 +2298,7 @@ export class NftParser extends EmbeddedActionsParser {
 
   private lhsBinop = this.RULE('lhsBinop', (): A.Expr => {
     const start = this.LA(1);
-    let left = this.OR([
+    const first = this.OR([
       { ALT: () => this.SUBRULE(this.selector) },
       {
         ALT: () => {
@@ -2301,6 +2309,12 @@ export class NftParser extends EmbeddedActionsParser {
         },
       },
     ]);
+    return this.SUBRULE(this.lhsBinopRest, { ARGS: [first, start] });
+  });
+
+  /** `OP operand OP operand …` after the first operand of a left-hand side. */
+  private lhsBinopRest = this.RULE('lhsBinopRest', (first: A.Expr, start: IToken): A.Expr => {
+    let left = first;
     this.MANY(() => {
       const op = this.SUBRULE(this.binOp);
       const right = this.SUBRULE(this.operand);
@@ -2579,6 +2593,10 @@ export class NftParser extends EmbeddedActionsParser {
 
   /** Right-hand side with bare comma lists: `established,related`. */
   private rhsList = this.RULE('rhsList', (): A.Expr => {
+    if (!this.RECORDING_PHASE) {
+      const simple = this.simpleRhs();
+      if (simple) return simple;
+    }
     const start = this.LA(1);
     const items: A.Expr[] = [];
     this.AT_LEAST_ONE_SEP({
@@ -2590,6 +2608,40 @@ export class NftParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => (items.length === 1 ? items[0] : { kind: 'List' as const, items, span: this.spanFrom(start) }));
   });
+
+  /**
+   * Fast path for the most common right-hand sides: one value (`tcp dport 22`, `udp`, `ip saddr
+   * 10.0.0.1`) or one prefix or range of plain values (`10.0.0.0/8`, `1024-65535`) with no
+   * operator after it. The rules below would pass such a value up unchanged through five or more
+   * sub-rules; this builds the node they would build (plainValue, keywordValue's, rhsRange's) from
+   * the same tokens, and leaves anything else to them. Never used while Chevrotain records.
+   */
+  private simpleRhs(): A.Expr | undefined {
+    const self = this as unknown as { SKIP_TOKEN(): IToken };
+    const a = this.LA(1);
+    const b = this.LA(2);
+    if (isPlainValue(a)) {
+      if (!CONTINUES_RHS.has(b.tokenType)) {
+        self.SKIP_TOKEN();
+        return plainValue(a);
+      }
+      if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && !CONTINUES_RHS.has(this.LA(4).tokenType)) {
+        const c = this.LA(3);
+        for (let i = 0; i < 3; i++) self.SKIP_TOKEN();
+        const span = sp(a, c);
+        return b.tokenType === T.Slash
+          ? { kind: 'Prefix', base: plainValue(a), length: plainValue(c), span }
+          : { kind: 'Range', from: plainValue(a), to: plainValue(c), span };
+      }
+      return undefined;
+    }
+    // A reserved word nft takes as a value (`udp`, `established`): keywordValue's node.
+    if (T.tokenMatcher(a, T.ValueKeyword) && !T.tokenMatcher(a, T.Word) && !CONTINUES_RHS.has(b.tokenType)) {
+      self.SKIP_TOKEN();
+      return { kind: 'KeywordValue', text: a.image, span: tokSpan(a) };
+    }
+    return undefined;
+  }
 
   private rhsConcat = this.RULE('rhsConcat', (): A.Expr => {
     const start = this.LA(1);
@@ -2885,6 +2937,18 @@ const TUNNEL_KEYS: Record<string, number> = { id: 2, ip: 3, ip6: 3, sport: 2, dp
 function exprText(e: A.Expr): string {
   return 'text' in e && typeof e.text === 'string' ? e.text : e.kind === 'SetLiteral' ? "'{'" : e.kind;
 }
+
+/** First tokens of a binary operator (`binOp`). */
+const BINOP_START = new Set<TokenType>([T.Amp, T.Pipe, T.Caret, T.Shl, T.Shr, kw('and'), kw('or'), kw('xor'), kw('lshift'), kw('rshift')]);
+
+/** Selectors with arguments (`selector`'s other alternatives), never a keyword path. */
+const SELECTOR_FUNCTIONS = new Set<TokenType>([kw('fib'), kw('numgen'), kw('jhash'), kw('symhash')]);
+
+/** Tokens after a value that make it part of a larger right-hand side (list, concatenation, range, prefix, operation). */
+const CONTINUES_RHS = new Set<TokenType>([
+  T.Comma, T.Dot, T.Dash, T.Slash, T.Amp, T.Pipe, T.Caret, T.Shl, T.Shr,
+  kw('and'), kw('or'), kw('xor'), kw('lshift'), kw('rshift'),
+]);
 
 function isPlainValue(t: IToken): boolean {
   const tt = t.tokenType;
