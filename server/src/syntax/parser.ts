@@ -4,7 +4,7 @@ import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
 import { LazyLookaheadStrategy } from './lazy-lookahead';
-import { Scanner, type ElementBlockToken } from './lexer';
+import type { ElementBlockToken } from './lexer';
 import { END_OF_INPUT, TokenWindow } from './token-window';
 import {
   SELECTOR_ROOTS,
@@ -148,7 +148,7 @@ export class NftParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------------ token source
 
   /** Where tokens come from: set by `read` for each parse (syntax/token-window.ts). */
-  private window = new TokenWindow(new Scanner(''), { onJunk() {}, maxNesting: 0, onTooDeep() {} });
+  private window = TokenWindow.empty();
 
   /** Parses from `window` next (the rule to call is the caller's, as with Chevrotain's `input`). */
   read(window: TokenWindow): void {
@@ -159,7 +159,7 @@ export class NftParser extends EmbeddedActionsParser {
   /** Lets go of the last parse's scanner and tokens. */
   endRead(): void {
     this.input = [];
-    this.window = new TokenWindow(new Scanner(''), { onJunk() {}, maxNesting: 0, onTooDeep() {} });
+    this.window = TokenWindow.empty();
   }
 
   // Chevrotain reads tokens only through these (its LexerAdapter trait, documented as the place
@@ -2953,10 +2953,7 @@ const BINOP_START = new Set<TokenType>([T.Amp, T.Pipe, T.Caret, T.Shl, T.Shr, kw
 const SELECTOR_FUNCTIONS = new Set<TokenType>([kw('fib'), kw('numgen'), kw('jhash'), kw('symhash')]);
 
 /** Tokens after a value that make it part of a larger right-hand side (list, concatenation, range, prefix, operation). */
-const CONTINUES_RHS = new Set<TokenType>([
-  T.Comma, T.Dot, T.Dash, T.Slash, T.Amp, T.Pipe, T.Caret, T.Shl, T.Shr,
-  kw('and'), kw('or'), kw('xor'), kw('lshift'), kw('rshift'),
-]);
+const CONTINUES_RHS = new Set<TokenType>([T.Comma, T.Dot, T.Dash, T.Slash, ...BINOP_START]);
 
 function isPlainValue(t: IToken): boolean {
   const tt = t.tokenType;

@@ -1,5 +1,5 @@
 import { createTokenInstance, EOF, type IToken } from 'chevrotain';
-import type { Scanner } from './lexer';
+import { Scanner } from './lexer';
 import * as T from './tokens';
 
 /** Tokens the parser can still reach behind the newest one (it looks back one, ahead four). */
@@ -23,8 +23,8 @@ export interface TokenWindowOptions {
 /**
  * The parser's view of the token stream: the scanner is asked for a token only when the parser
  * reaches it, and only the last WINDOW tokens are held. A headless check of a 265k-token ruleset
- * thus never holds the token array: tokens die young (V8's scavenger never copies them, and they
- * are not in memory with the tree). Chevrotain reads tokens only through LA/LA_FAST, which
+ * thus never holds them all: most die before a garbage collection sees them, and none is in
+ * memory with the finished tree. Chevrotain reads tokens only through LA/LA_FAST, which
  * NftParser routes here (Chevrotain's LexerAdapter names this use: "lazy lexers").
  *
  * Reaching back further than the window is a bug; `at` throws rather than return a stale token,
@@ -45,6 +45,11 @@ export class TokenWindow {
     private readonly scanner: Scanner,
     private readonly options: TokenWindowOptions,
   ) {}
+
+  /** A window on no text (the parser's between parses). */
+  static empty(): TokenWindow {
+    return new TokenWindow(new Scanner(''), { onJunk() {}, maxNesting: 0, onTooDeep() {} });
+  }
 
   /** Token number i (0-based, junk excluded); the end-of-input token past the last one. */
   at(i: number): IToken {
