@@ -2,7 +2,7 @@ import type { IToken, IRecognitionException } from 'chevrotain';
 import type { Finding } from '../core/finding';
 import type { Span } from '../core/span';
 import type { Ruleset } from './ast';
-import { Scanner, type LexComment } from './lexer';
+import { Scanner, warmUpScanner, type LexComment } from './lexer';
 import { TokenWindow } from './token-window';
 import { NftParser, describeToken } from './parser';
 import { SYNTAX_RULES } from './codes';
@@ -22,7 +22,10 @@ let shared: NftParser | undefined;
  * grammar analysis. Validations stay on unless the caller is a bundle in production.
  */
 function parser(): NftParser {
-  if (!shared) shared = new NftParser({ skipValidations: process.env.NFT_OFFLOAD_VALIDATE_GRAMMAR !== '1' && process.env.NODE_ENV === 'production' });
+  if (!shared) {
+    shared = new NftParser({ skipValidations: process.env.NFT_OFFLOAD_VALIDATE_GRAMMAR !== '1' && process.env.NODE_ENV === 'production' });
+    warmUpScanner();
+  }
   return shared;
 }
 
