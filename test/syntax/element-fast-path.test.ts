@@ -90,3 +90,30 @@ describe('element fast path', () => {
     }
   });
 });
+
+// The parser's own fast path (parser.ts fastElements) takes `KEY : VERDICT,` map elements
+// without the grammar; the last element of a list (no comma after it) always goes through the
+// grammar, so each form is written twice and the two elements are compared.
+describe('map element fast path', () => {
+  const KEYS = ['22', '10.0.0.1', '"x"', 'ssh'];
+  const VERDICTS = ['accept', 'drop', 'continue', 'return', 'jump c1', 'goto c1'];
+
+  /** JSON of a node with every span made relative to `base`, and undefined fields left out. */
+  function relative(node: unknown, base: number): string {
+    return JSON.stringify(node, (k, v) => (k === 'span' && v ? [v.start - base, v.end - base] : v));
+  }
+
+  it.each(KEYS.flatMap((k) => VERDICTS.map((v) => [k, v])))('%s : %s', (key, verdict) => {
+    const text = `table ip t {\n\tchain c1 {\n\t}\n\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { ${key} : ${verdict}, ${key} : ${verdict} }\n\t}\n}\n`;
+    const r = parseRuleset(text);
+    expect(r.findings).toEqual([]);
+    const table = r.ast.items[0] as A.TableDecl;
+    const map = (table.body ?? []).find((x): x is A.SetDecl => x.kind === 'Set');
+    const spec = (map?.body ?? []).find((x): x is A.ElementsSpec => x.kind === 'Elements');
+    const [fast, grammar] = spec?.elements.kind === 'SetLiteral' ? spec.elements.elements : [];
+    expect(fast.options).toBeUndefined(); // the fast path's element: no `options: []` from setElementBody
+    expect(grammar.options).toEqual([]);
+    for (const part of ['key', 'value', 'span'] as const)
+      expect(relative({ [part]: fast[part] }, fast.span.start), part).toBe(relative({ [part]: grammar[part] }, grammar.span.start));
+  });
+});

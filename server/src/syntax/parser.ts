@@ -2636,10 +2636,7 @@ export class NftParser extends EmbeddedActionsParser {
       if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && !CONTINUES_RHS.has(this.LA(4).tokenType)) {
         const c = this.LA(3);
         for (let i = 0; i < 3; i++) self.SKIP_TOKEN();
-        const span = sp(a, c);
-        return b.tokenType === T.Slash
-          ? { kind: 'Prefix', base: plainValue(a), length: plainValue(c), span }
-          : { kind: 'Range', from: plainValue(a), to: plainValue(c), span };
+        return prefixOrRange(a, b, c);
       }
       return undefined;
     }
@@ -2816,10 +2813,10 @@ export class NftParser extends EmbeddedActionsParser {
   });
 
   /**
-   * Fast path for long element lists (blocklists with 100k entries): a run of plain
-   * `value`, `addr/len` or `a-b` elements, each followed by a comma, is taken here
-   * without the grammar's sub-rule calls. Anything else is left to `setElement`.
-   * Produces the same AST the grammar would.
+   * Fast path for long element lists (blocklists with 100k entries, verdict maps with
+   * thousands): a run of plain `value`, `addr/len` or `a-b` elements, or `value : VERDICT`
+   * map elements, each followed by a comma, is taken here without the grammar's sub-rule
+   * calls. Anything else is left to `setElement`. Builds the nodes the grammar would.
    */
   private fastElements(out: A.SetElement[]): void {
     const self = this as unknown as { SKIP_TOKEN(): IToken };
@@ -2827,28 +2824,44 @@ export class NftParser extends EmbeddedActionsParser {
       const a = this.LA(1);
       if (!isPlainValue(a)) return;
       const b = this.LA(2);
-      let key: A.Expr;
+      let el: A.SetElement;
       let len: number;
       if (b.tokenType === T.Comma) {
-        key = plainValue(a);
+        const key = plainValue(a);
+        el = { key, span: key.span };
         len = 1;
       } else if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && this.LA(4).tokenType === T.Comma) {
-        const c = this.LA(3);
-        const span = { start: a.startOffset, end: tokSpan(c).end };
-        key =
-          b.tokenType === T.Slash
-            ? { kind: 'Prefix', base: plainValue(a), length: plainValue(c), span }
-            : { kind: 'Range', from: plainValue(a), to: plainValue(c), span };
+        const key = prefixOrRange(a, b, this.LA(3));
+        el = { key, span: key.span };
         len = 3;
+      } else if (b.tokenType === T.Colon) {
+        const verdict = this.plainVerdictAt(3);
+        if (!verdict || this.LA(3 + verdict.len).tokenType !== T.Comma) return;
+        len = 2 + verdict.len;
+        el = { key: plainValue(a), value: verdict.value, span: sp(a, this.LA(len)) };
       } else return;
       for (let i = 0; i < len + 1; i++) self.SKIP_TOKEN(); // the element and its comma
-      out.push({ key, span: key.span });
+      out.push(el);
       // At most one newline after a comma (nft-grammar.md §4.3).
       if (this.LA(1).tokenType === T.Newline) {
         self.SKIP_TOKEN();
         if (this.LA(1).tokenType === T.Newline) return; // let the grammar report it
       }
     }
+  }
+
+  /**
+   * The verdict at LA(at) as the `verdict` rule builds it, when it is `accept`, `drop`,
+   * `continue`, `return`, or `jump`/`goto` a plain chain name; else undefined. `len`: its tokens.
+   */
+  private plainVerdictAt(at: number): { value: A.VerdictExpr; len: number } | undefined {
+    const v = this.LA(at);
+    if (PLAIN_VERDICTS.has(v.tokenType)) return { value: { kind: 'Verdict', verdict: v.image as A.VerdictKind, span: tokSpan(v) }, len: 1 };
+    if (v.tokenType !== kw('jump') && v.tokenType !== kw('goto')) return undefined;
+    const n = this.LA(at + 1);
+    if (n.tokenType !== T.Identifier) return undefined;
+    const target: A.Ident = { kind: 'Ident', text: n.image, span: tokSpan(n), quoted: undefined };
+    return { value: { kind: 'Verdict', verdict: v.image as A.VerdictKind, target, span: sp(v, n) }, len: 2 };
   }
 
   private elementNewlines = this.RULE('elementNewlines', () => {
@@ -2954,6 +2967,17 @@ const SELECTOR_FUNCTIONS = new Set<TokenType>([kw('fib'), kw('numgen'), kw('jhas
 
 /** Tokens after a value that make it part of a larger right-hand side (list, concatenation, range, prefix, operation). */
 const CONTINUES_RHS = new Set<TokenType>([T.Comma, T.Dot, T.Dash, T.Slash, ...BINOP_START]);
+
+/** Verdicts without a target (the `verdict` rule's first alternative). */
+const PLAIN_VERDICTS = new Set<TokenType>([kw('accept'), kw('drop'), kw('continue'), kw('return')]);
+
+/** `a/c` or `a-c` of plain values (`op` says which), as rhsRange builds it. */
+function prefixOrRange(a: IToken, op: IToken, c: IToken): A.Expr {
+  const span = sp(a, c);
+  return op.tokenType === T.Slash
+    ? { kind: 'Prefix', base: plainValue(a), length: plainValue(c), span }
+    : { kind: 'Range', from: plainValue(a), to: plainValue(c), span };
+}
 
 function isPlainValue(t: IToken): boolean {
   const tt = t.tokenType;
