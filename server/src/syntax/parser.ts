@@ -2165,6 +2165,11 @@ export class NftParser extends EmbeddedActionsParser {
    */
   private exprStmt = this.RULE('exprStmt', (): A.Statement => {
     const start = this.LA(1);
+    // A keyword path starts the usual match (`ip saddr …`): OR1 below would take lhsExpr for it.
+    if (!this.RECORDING_PHASE && T.tokenMatcher(start, T.SelectorHead)) {
+      const left = this.SUBRULE(this.lhsExpr);
+      return this.SUBRULE(this.exprStmtTail, { ARGS: [left, start] });
+    }
     let constantLeft = false;
     const left = this.OR1([
       { ALT: () => this.SUBRULE(this.lhsExpr) },
@@ -2196,6 +2201,12 @@ export class NftParser extends EmbeddedActionsParser {
   });
 
   private exprStmtTail = this.RULE('exprStmtTail', (left: A.Expr, start: IToken): A.Statement => {
+    // The usual match has no operator and one plain value (`tcp dport 22`): the last alternative
+    // below, built the same way (simpleRhs never starts with `set`, `vmap` or an operator).
+    if (!this.RECORDING_PHASE) {
+      const right = this.simpleRhs();
+      if (right) return { kind: 'Match' as const, left, right, span: this.spanFrom(start) };
+    }
     return this.OR([
       {
         ALT: () => {
