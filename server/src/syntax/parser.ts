@@ -814,6 +814,11 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.ChainItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
+      // The newline after each rule: what the separator alternative below would consume.
+      if (!this.RECORDING_PHASE && SEPARATORS.has(this.LA(1).tokenType)) {
+        (this as unknown as { consumeToken(): void }).consumeToken();
+        return;
+      }
       this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
         {
