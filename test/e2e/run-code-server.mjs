@@ -11,7 +11,7 @@
 //   env NFO_E2E_VSIX=path  test that .vsix instead of packaging one; VERBOSE=1 prints all console output.
 // Exit code 0 when every test passed, 1 when one failed or the run timed out, 2 on a setup error.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
@@ -268,7 +268,11 @@ async function main() {
       if (action) {
         const [, id, verb, what] = action;
         const result = await uiAction(page, verb, what).then(() => 'ok', (e) => String(e.message || e));
-        writeFileSync(join(SHOTS, `${id}.done`), result);
+        // Written whole, then renamed: the test polls for the file and reads it at once, and a
+        // plain write let it read an empty file ("failed: " with no reason) once in a while.
+        const done = join(SHOTS, `${id}.done`);
+        writeFileSync(`${done}.tmp`, result);
+        renameSync(`${done}.tmp`, done);
         return;
       }
       if (process.env.VERBOSE) return console.log('[console]', text);
