@@ -44,7 +44,8 @@ describe('language features (real VS Code, installed .vsix)', function () {
       }
     };
     walk(ext.extensionPath, '');
-    for (const f of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'bin/nft-offload.js', 'images/icon.png']) {
+    const bundles = ['client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'server/out/cli-remote.js', 'server/out/cli-lsp.js'];
+    for (const f of ['package.json', ...bundles, 'bin/nft-offload.js', 'images/icon.png']) {
       assert.ok(files.includes(f), `${f} missing from the package`);
     }
     assert.ok(files.some((f) => /^changelog\.md$/i.test(f)), 'no changelog');
@@ -56,6 +57,11 @@ describe('language features (real VS Code, installed .vsix)', function () {
       { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     const out = JSON.parse(r.stdout);
     assert.ok(out.files[0].diagnostics.some((d) => d.code === 'OFF002'), r.stderr);
+    // `remote` loads from its own bundle (server/out/cli-remote.js): its usage, exit 2.
+    const remote = require('child_process').spawnSync(process.execPath, [path.join(ext.extensionPath, 'bin', 'nft-offload.js'), 'remote'],
+      { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.strictEqual(remote.status, 2, remote.stderr);
+    assert.match(remote.stderr, /usage: nft-offload remote/);
   });
 
   it('diagnostics appear with the right codes, severities and ranges', async () => {
