@@ -168,6 +168,16 @@ export function resolveVar(model: RulesetModel, table: TableModel | undefined, n
   return undefined;
 }
 
+/**
+ * The elements a set expression holds: a literal's own, or those of the named set in `table`.
+ * Undefined for any other expression, and for a name that is not a set of the table.
+ */
+export function setElements(e: A.Expr, table: TableModel): A.SetElement[] | undefined {
+  if (e.kind === 'SetLiteral') return e.elements;
+  if (e.kind === 'SetRef') return table.sets.get(e.name.text)?.elements;
+  return undefined;
+}
+
 /** A set whose contents the file does not fix: filled by rules or at run time, or declared empty. */
 export function isOpenSet(s: SetModel, model: RulesetModel): boolean {
   if (s.flags.includes('dynamic') || s.elements.length === 0) return true;

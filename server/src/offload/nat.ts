@@ -18,7 +18,7 @@
  */
 import type * as A from '../syntax/ast';
 import type { DnatState, FlowSpec, Packet } from './flow-model';
-import { evalSelector, isOpenSet, matchValue, resolveVar, type EvalContext } from './match-expr';
+import { evalSelector, isOpenSet, matchValue, resolveVar, setElements, type EvalContext } from './match-expr';
 import { numberValue } from './values';
 
 /** NF_IP_PRI_NAT_DST: where the kernel translates destinations in prerouting (`priority dstnat`). */
@@ -91,7 +91,7 @@ function targetOf(e: A.Expr, ctx: EvalContext, depth: number): Target | { miss: 
     }
     case 'Map': {
       const named = e.map.kind === 'SetRef' ? ctx.table.sets.get(e.map.name.text) : undefined;
-      const elements = e.map.kind === 'SetLiteral' ? e.map.elements : named?.elements;
+      const elements = setElements(e.map, ctx.table);
       if (!elements) return { miss: false };
       // Data such as `ipv4_addr . inet_service` (or `… . th dport` by typeof) carries the port as well.
       const carriesPort = named ? /\.|inet_service|dport/.test(named.dataType ?? '') : elements.some((el) => el.value?.kind === 'Concat');

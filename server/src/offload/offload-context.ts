@@ -9,6 +9,7 @@ import type * as A from '../syntax/ast';
 import type { ChainModel, RuleModel, RulesetModel, TableModel } from '../semantics/model';
 import type { FlowSpec } from './flow-model';
 import type { FlowPrediction } from './predict-flow';
+import { setElements } from './match-expr';
 
 export interface OffloadContext {
   model: RulesetModel;
@@ -121,7 +122,7 @@ export function interfaceNames(chains: Iterable<ChainModel>, model: RulesetModel
     if (key.kind !== 'Concat' || !values) return;
     const dirs = key.parts.map(dirOf);
     if (!dirs.some(Boolean)) return;
-    const tuples = values.kind === 'SetLiteral' ? values.elements.map((el) => el.key) : values.kind === 'SetRef' ? (table.sets.get(values.name.text)?.elements ?? []).map((el) => el.key) : [values];
+    const tuples = setElements(values, table)?.map((el) => el.key) ?? [values];
     for (const t of tuples) {
       if (t.kind !== 'Concat') continue;
       t.parts.forEach((part, i) => dirs[i] && collect(part, file, dirs[i]!, table));
@@ -132,9 +133,7 @@ export function interfaceNames(chains: Iterable<ChainModel>, model: RulesetModel
       for (const s of r.rule.statements) {
         if (s.kind === 'Match' && (!s.op || s.op === '==')) keyed(s.left, s.right, r.file, c.table);
         else if (s.kind === 'Verdict' && s.map) {
-          const m = s.map.map;
-          const keys = m.kind === 'SetLiteral' ? m.elements.map((el) => el.key) : m.kind === 'SetRef' ? (c.table.sets.get(m.name.text)?.elements ?? []).map((el) => el.key) : [];
-          for (const k of keys) keyed(s.map.key, k, r.file, c.table);
+          for (const el of setElements(s.map.map, c.table) ?? []) keyed(s.map.key, el.key, r.file, c.table);
         }
       }
     }

@@ -11,7 +11,7 @@ import type * as A from '../syntax/ast';
 import type { Span } from '../core/span';
 import type { ChainModel, FlowtableModel, RulesetModel, TableModel } from '../semantics/model';
 import type { ConnState, FlowSpec, Packet, RuleRef, TraceStep } from './flow-model';
-import { evalMatch, evalSelector, matchValue, resolveVar, type EvalContext, type Tri } from './match-expr';
+import { evalMatch, evalSelector, matchValue, resolveVar, setElements, type EvalContext, type Tri } from './match-expr';
 import { applyNatStatement, deliveredLocally, NAT_DST_PRIORITY, observedDnat, packetSeenAt } from './nat';
 import { ifnameMatches, numberValue } from './values';
 import { coverageBelow, type DeviceStack } from './device-stack';
@@ -120,6 +120,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
   const res: PacketResult = { fate: 'forwarded', steps, events, sawFlowAdd: false };
   let mark: number | undefined = flow.mark ?? 0;
   let untracked = false;
+  /** The destination NAT conntrack recorded for a live flow (the same for every chain this packet meets). */
+  const observed = observedDnat(flow);
   /** Priority of the base chain running now (a NAT statement translates at its chain's priority). */
   let basePriority = 0;
   const step = (s: Omit<TraceStep, 'packet' | 'packetLabel'>) => steps.push({ packet: pidx, packetLabel: packet.label, ...s });
@@ -228,9 +230,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
    * what the packets carry, whatever this ruleset's `dnat` computed (or could not compute).
    */
   function takeObservedNat(hook: string, priority: number): void {
-    const seen = observedDnat(flow);
-    if (!seen || conn.dnat?.observed || conn.dnat?.local || (hook === 'prerouting' && priority <= NAT_DST_PRIORITY)) return;
-    conn.dnat = { ...seen, priority: conn.dnat?.priority ?? seen.priority };
+    if (!observed || conn.dnat?.observed || conn.dnat?.local || (hook === 'prerouting' && priority <= NAT_DST_PRIORITY)) return;
+    conn.dnat = { ...observed, priority: conn.dnat?.priority ?? observed.priority };
   }
 
   function runChain(chain: ChainModel, ctx: EvalContext, hook: string, depth: number, stack: Frame[], rules: Frame['rules']): ChainOutcome {
@@ -410,9 +411,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
 
   function evalVerdictMap(map: A.MapExpr, ctx: EvalContext, ref: RuleRef): { verdict: A.VerdictKind; target?: A.VerdictStmt['target'] } | undefined {
     const key = evalSelector(map.key, ctx);
-    let elements: A.SetElement[] = [];
-    if (map.map.kind === 'SetLiteral') elements = map.map.elements;
-    else if (map.map.kind === 'SetRef') elements = ctx.table.sets.get(map.map.name.text)?.elements ?? [];
+    const elements = setElements(map.map, ctx.table) ?? [];
     // A key the packet lacks (`tcp dport` of a UDP packet) matches no element.
     if (key.t === 'absent') return undefined;
     if (key.t === 'num') {
