@@ -6,6 +6,17 @@ import { kw } from './tokens';
 import { LazyLookaheadStrategy } from './lazy-lookahead';
 import type { ElementBlockToken } from './lexer';
 import { END_OF_INPUT, TokenWindow } from './token-window';
+import { fitted, isPlainValue, plainValue, prefixOrRange, sharedPath, sp, tokSpan, unquote } from './node-builders';
+import {
+  BINOP_START,
+  CONTINUES_RHS,
+  SELECTOR_FUNCTIONS,
+  SEPARATORS,
+  TIME_UNITS,
+  continuesSelector,
+  looksLikeSelector,
+  plainVerdictAt,
+} from './grammar-facts';
 import {
   SELECTOR_ROOTS,
   BARE_META_KEYS,
@@ -39,56 +50,11 @@ export interface CustomError {
   span: Span;
 }
 
-const SEPARATORS = new Set<TokenType>([T.Newline, T.Semicolon]);
-
 const VERDICT_WORDS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
-const STATEMENT_KEYWORDS = new Set([
-  'accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue', 'counter', 'limit', 'quota', 'log', 'reject',
-  'snat', 'dnat', 'masquerade', 'redirect', 'tproxy', 'notrack', 'flow', 'dup', 'fwd', 'meter', 'synproxy', 'xt',
-  'last', 'reset', 'add', 'update', 'delete', 'set', 'secmark',
-]);
-
 const TCP_OPTION_WORDS = new Set([...TCP_OPTION_NAMES, 'kind', 'length', 'size', 'count', 'left', 'right', 'tsval', 'tsecr', 'subtype']);
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent']);
-const TIME_UNITS = new Set(['second', 'minute', 'hour', 'day', 'week']);
+
 const BYTE_UNITS = new Set(['bytes', 'kbytes', 'mbytes']);
-
-// Spans are built with `| 0` because Chevrotain's grammar recording (performSelfAnalysis) runs
-// the rules on virtual tokens whose offsets are NaN. A single NaN stored in a `{start, end}`
-// object makes V8 switch that shape's fields to boxed doubles for every span created afterwards:
-// a heap number per span, about 4 MB on the benchmark ruleset.
-function sp(a: { startOffset: number } | undefined, b: { startOffset: number; endOffset?: number } | undefined): Span {
-  const start = a ? a.startOffset | 0 : 0;
-  const end = b ? ((b.endOffset ?? b.startOffset) + 1) | 0 : start;
-  return { start, end: end > start ? end : start };
-}
-
-function tokSpan(t: IToken | undefined): Span {
-  return sp(t, t);
-}
-
-/**
- * A copy of an array built by `push` whose backing store holds exactly its items. V8 gives a
- * pushed-to array room for 17 items, so a two-word selector path kept in the tree would cost
- * about 150 bytes instead of 32; on a 100k-rule file that is tens of megabytes.
- */
-function fitted<T>(items: T[]): T[] {
-  return items.slice();
-}
-
-const SHARED_PATHS = new Map<string, readonly string[]>();
-
-/** One frozen array per distinct selector path (`ip saddr` is written thousands of times). */
-function sharedPath(words: string[]): readonly string[] {
-  const key = words.join(' ');
-  let path = SHARED_PATHS.get(key);
-  if (!path) SHARED_PATHS.set(key, (path = Object.freeze(words.slice())));
-  return path;
-}
-
-function unquote(image: string): string {
-  return image.length >= 2 && image.startsWith('"') && image.endsWith('"') ? image.slice(1, -1) : image.replace(/^"/, '');
-}
 
 export class NftParser extends EmbeddedActionsParser {
   customErrors: CustomError[] = [];
@@ -2479,20 +2445,9 @@ export class NftParser extends EmbeddedActionsParser {
 
   /** The next token continues the selector path at `node`. */
   private selectorContinues(node: SelectorNode | undefined): boolean {
-    if (!node) return false;
-    const t = this.LA(1);
-    if (t.tokenType === EOF) return false;
-    if (node.numberArg && t.tokenType === T.NumberTok) return true;
-    if (node.indexArg && t.tokenType === T.LBracket) return true;
-    if (node.numberArg && t.tokenType === T.At) return true;
-    if (!T.tokenMatcher(t, T.AnyWord)) return false;
-    if (node.children && Object.prototype.hasOwnProperty.call(node.children, t.image)) return true;
-    if (node.inner && INNER_PROTOCOLS.has(t.image)) return true;
-    // A path that is not complete yet takes the next word whatever it is, so that
-    // `tcp foo` is reported as an unknown field right there.
-    if (!isComplete(node) && !STATEMENT_KEYWORDS.has(t.image) && t.image !== 'set' && t.image !== 'vmap') return true;
-    return false;
+    return continuesSelector(node, this.LA(1));
   }
+
 
   /** `fib saddr . iif oif` */
   private fibExpr = this.RULE('fibExpr', (): A.SelectorExpr => {
@@ -2598,22 +2553,11 @@ export class NftParser extends EmbeddedActionsParser {
     ] });
   });
 
-  /**
-   * Whether the next tokens start a selector rather than a value: `ip saddr` is a
-   * selector, a lone `ip` (as in `meta protocol set ip`) is a value.
-   */
+  /** Whether the next tokens start a selector rather than a value (grammar-facts.ts). */
   private looksLikeSelector(): boolean {
-    const t = this.LA(1);
-    if (t.tokenType === T.LParen) return true;
-    if (t.tokenType === T.At) return this.LA(3).tokenType === T.Comma;
-    if (T.keywordTokens.get(t.image) !== t.tokenType || T.tokenMatcher(t, T.Word)) return false;
-    if (t.image === 'fib' || t.image === 'numgen' || t.image === 'jhash' || t.image === 'symhash') return true;
-    const root = SELECTOR_ROOTS[t.image];
-    if (BARE_META_KEYS.has(t.image) && !root) return true;
-    if (!root) return false;
-    const n = this.LA(2);
-    return T.tokenMatcher(n, T.AnyWord) && (root.children?.[n.image] !== undefined || (root.inner === true && INNER_PROTOCOLS.has(n.image)));
+    return looksLikeSelector(this);
   }
+
 
   /** Right-hand side with bare comma lists: `established,related`. */
   private rhsList = this.RULE('rhsList', (): A.Expr => {
@@ -2851,7 +2795,7 @@ export class NftParser extends EmbeddedActionsParser {
         el = { key, span: key.span };
         len = 3;
       } else if (b.tokenType === T.Colon) {
-        const verdict = this.plainVerdictAt(3);
+        const verdict = plainVerdictAt(this, 3);
         if (!verdict || this.LA(3 + verdict.len).tokenType !== T.Comma) return;
         len = 2 + verdict.len;
         el = { key: plainValue(a), value: verdict.value, span: sp(a, this.LA(len)) };
@@ -2864,20 +2808,6 @@ export class NftParser extends EmbeddedActionsParser {
         if (this.LA(1).tokenType === T.Newline) return; // let the grammar report it
       }
     }
-  }
-
-  /**
-   * The verdict at LA(at) as the `verdict` rule builds it, when it is `accept`, `drop`,
-   * `continue`, `return`, or `jump`/`goto` a plain chain name; else undefined. `len`: its tokens.
-   */
-  private plainVerdictAt(at: number): { value: A.VerdictExpr; len: number } | undefined {
-    const v = this.LA(at);
-    if (PLAIN_VERDICTS.has(v.tokenType)) return { value: { kind: 'Verdict', verdict: v.image as A.VerdictKind, span: tokSpan(v) }, len: 1 };
-    if (v.tokenType !== kw('jump') && v.tokenType !== kw('goto')) return undefined;
-    const n = this.LA(at + 1);
-    if (n.tokenType !== T.Identifier) return undefined;
-    const target: A.Ident = { kind: 'Ident', text: n.image, span: tokSpan(n), quoted: undefined };
-    return { value: { kind: 'Verdict', verdict: v.image as A.VerdictKind, target, span: sp(v, n) }, len: 2 };
   }
 
   private elementNewlines = this.RULE('elementNewlines', () => {
@@ -2975,38 +2905,6 @@ function exprText(e: A.Expr): string {
   return 'text' in e && typeof e.text === 'string' ? e.text : e.kind === 'SetLiteral' ? "'{'" : e.kind;
 }
 
-/** First tokens of a binary operator (`binOp`). */
-const BINOP_START = new Set<TokenType>([T.Amp, T.Pipe, T.Caret, T.Shl, T.Shr, kw('and'), kw('or'), kw('xor'), kw('lshift'), kw('rshift')]);
-
-/** Selectors with arguments (`selector`'s other alternatives), never a keyword path. */
-const SELECTOR_FUNCTIONS = new Set<TokenType>([kw('fib'), kw('numgen'), kw('jhash'), kw('symhash')]);
-
-/** Tokens after a value that make it part of a larger right-hand side (list, concatenation, range, prefix, operation). */
-const CONTINUES_RHS = new Set<TokenType>([T.Comma, T.Dot, T.Dash, T.Slash, ...BINOP_START]);
-
-/** Verdicts without a target (the `verdict` rule's first alternative). */
-const PLAIN_VERDICTS = new Set<TokenType>([kw('accept'), kw('drop'), kw('continue'), kw('return')]);
-
-/** `a/c` or `a-c` of plain values (`op` says which), as rhsRange builds it. */
-function prefixOrRange(a: IToken, op: IToken, c: IToken): A.Expr {
-  const span = sp(a, c);
-  return op.tokenType === T.Slash
-    ? { kind: 'Prefix', base: plainValue(a), length: plainValue(c), span }
-    : { kind: 'Range', from: plainValue(a), to: plainValue(c), span };
-}
-
-function isPlainValue(t: IToken): boolean {
-  const tt = t.tokenType;
-  return tt === T.Address || tt === T.NumberTok || tt === T.Identifier || tt === T.QuotedString;
-}
-
-function plainValue(t: IToken): A.Expr {
-  const span = tokSpan(t);
-  if (t.tokenType === T.Address) return { kind: 'Address', text: t.image, span };
-  if (t.tokenType === T.NumberTok) return { kind: 'Number', text: t.image, span };
-  if (t.tokenType === T.QuotedString) return { kind: 'String', text: unquote(t.image), span };
-  return { kind: 'Word', text: t.image, span };
-}
 
 function tokenTypeLabel(t: TokenType): string {
   if (t === T.Word || t === T.Identifier || t === T.AnyWord) return 'string';
