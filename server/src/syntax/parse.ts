@@ -39,6 +39,11 @@ export interface ParseOptions {
    * ruleset's tokens are never all in memory (the bench file: 265k tokens, about 20 MB).
    */
   keepTokens?: boolean;
+  /**
+   * Read plain rules without the grammar (syntax/plain-rule.ts; default true). Tests turn it
+   * off to check that both ways give the same tree.
+   */
+  plainRules?: boolean;
 }
 
 /**
@@ -64,6 +69,7 @@ export function parseRuleset(text: string, options: ParseOptions = {}): ParseRes
   });
   const p = parser();
   p.customErrors = [];
+  p.usePlainRules = options.plainRules !== false;
   p.read(window);
   let ast: Ruleset;
   try {

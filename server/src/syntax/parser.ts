@@ -6,6 +6,7 @@ import { kw } from './tokens';
 import { LazyLookaheadStrategy } from './lazy-lookahead';
 import type { ElementBlockToken } from './lexer';
 import { END_OF_INPUT, TokenWindow } from './token-window';
+import { PlainRuleReader, expressionStatementHeads } from './plain-rule';
 import { fitted, isPlainValue, plainValue, prefixOrRange, sharedPath, sp, tokSpan, unquote } from './node-builders';
 import {
   BINOP_START,
@@ -71,7 +72,15 @@ export class NftParser extends EmbeddedActionsParser {
       skipValidations: options.skipValidations ?? false,
     });
     this.performSelfAnalysis();
+    const statement = this.getGAstProductions().statement;
+    this.plainRules = new PlainRuleReader(this, expressionStatementHeads(statement));
   }
+
+  /** Reads plain rules without the grammar (plain-rule.ts); made once the grammar is recorded. */
+  private plainRules?: PlainRuleReader;
+
+  /** Whether `rule` tries the plain-rule reader first (off only to compare it with the grammar). */
+  usePlainRules = true;
 
   // ------------------------------------------------------------------ helpers
 
@@ -1304,6 +1313,14 @@ export class NftParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------------ rules and statements
 
   public rule = this.RULE('rule', (): A.Rule => {
+    if (!this.RECORDING_PHASE && this.usePlainRules && this.plainRules) {
+      const plain = this.plainRules.read();
+      if (plain) {
+        const self = this as unknown as { consumeToken(): void };
+        for (let i = this.plainRules.length; i > 0; i--) self.consumeToken();
+        return plain;
+      }
+    }
     const start = this.LA(1);
     const statements: A.Statement[] = [];
     this.AT_LEAST_ONE(() => {
