@@ -6,7 +6,7 @@ import { kw } from './tokens';
 import { LazyLookaheadStrategy } from './lazy-lookahead';
 import type { ElementBlockToken } from './lexer';
 import { END_OF_INPUT, TokenWindow } from './token-window';
-import { PlainRuleReader, expressionStatementHeads } from './plain-rule';
+import { PlainRuleReader, alternativesBeginningWith, expressionStatementHeads } from './plain-rule';
 import { fitted, isPlainValue, plainValue, prefixOrRange, sharedPath, sp, tokSpan, unquote } from './node-builders';
 import {
   BINOP_START,
@@ -72,9 +72,27 @@ export class NftParser extends EmbeddedActionsParser {
       skipValidations: options.skipValidations ?? false,
     });
     this.performSelfAnalysis();
-    const statement = this.getGAstProductions().statement;
-    this.plainRules = new PlainRuleReader(this, expressionStatementHeads(statement));
+    const grammar = this.getGAstProductions();
+    this.plainRules = new PlainRuleReader(this, expressionStatementHeads(grammar.statement));
+    const chainItemAlternatives = alternativesBeginningWith(grammar.chainItem);
+    for (const t of this.plainRules.firstTokens()) {
+      const names = chainItemAlternatives(t);
+      if (names.length === 1 && names[0] === 'rule') this.chainRuleStarts.add(t);
+    }
   }
+
+  /** The plain rule at the next token, taken, if there is one (never while recording). */
+  private takePlainRule(): A.Rule | undefined {
+    const reader = this.plainRules;
+    const plain = reader?.read();
+    if (!plain) return undefined;
+    const self = this as unknown as { consumeToken(): void };
+    for (let i = reader!.length; i > 0; i--) self.consumeToken();
+    return plain;
+  }
+
+  /** Tokens with which a chain item can only be a rule, and a plain rule can begin. */
+  private readonly chainRuleStarts = new Set<TokenType>();
 
   /** Reads plain rules without the grammar (plain-rule.ts); made once the grammar is recorded. */
   private plainRules?: PlainRuleReader;
@@ -789,10 +807,22 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.ChainItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      // The newline after each rule: what the separator alternative below would consume.
-      if (!this.RECORDING_PHASE && SEPARATORS.has(this.LA(1).tokenType)) {
-        (this as unknown as { consumeToken(): void }).consumeToken();
-        return;
+      if (!this.RECORDING_PHASE) {
+        const t = this.LA(1).tokenType;
+        // The newline after each rule: what the separator alternative below would consume.
+        if (SEPARATORS.has(t)) {
+          (this as unknown as { consumeToken(): void }).consumeToken();
+          return;
+        }
+        // A plain rule: what the chainItem alternative below would read, through chainItem and rule.
+        if (this.usePlainRules && this.chainRuleStarts.has(t)) {
+          const plain = this.takePlainRule();
+          if (plain) {
+            items.push(plain);
+            this.requireSeparator(false);
+            return;
+          }
+        }
       }
       this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
@@ -1313,13 +1343,9 @@ export class NftParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------------ rules and statements
 
   public rule = this.RULE('rule', (): A.Rule => {
-    if (!this.RECORDING_PHASE && this.usePlainRules && this.plainRules) {
-      const plain = this.plainRules.read();
-      if (plain) {
-        const self = this as unknown as { consumeToken(): void };
-        for (let i = this.plainRules.length; i > 0; i--) self.consumeToken();
-        return plain;
-      }
+    if (!this.RECORDING_PHASE && this.usePlainRules) {
+      const plain = this.takePlainRule();
+      if (plain) return plain;
     }
     const start = this.LA(1);
     const statements: A.Statement[] = [];

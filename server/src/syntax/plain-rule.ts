@@ -56,6 +56,11 @@ export class PlainRuleReader implements TokenPeek {
     private readonly expressionHeads: ReadonlySet<TokenType>,
   ) {}
 
+  /** The token types a plain rule can begin with. */
+  firstTokens(): TokenType[] {
+    return [...PLAIN_VERDICTS, JUMP, GOTO, COUNTER, LIMIT, ...this.expressionHeads];
+  }
+
   /** LA relative to what this reader has read (TokenPeek, for grammar-facts.ts). */
   LA(k: number): IToken {
     return this.p.LA(this.taken + k);
@@ -425,32 +430,39 @@ export class PlainRuleReader implements TokenPeek {
 }
 
 /**
- * The keyword tokens with which the grammar's `statement` rule can begin an expression statement
- * and no other statement, read from the grammar itself (Chevrotain's getLookaheadPaths on the
- * rule's alternation), so that a statement added to the grammar later cannot be misread as a
- * match. Two alternatives other than exprStmt are let through, because PlainRuleReader.statement
- * applies their gates: objrefStmt (`… name NAME`) and, for `ct`, statefulStmt (`ct count`).
+ * For a grammar rule that is one alternation (`statement`, `chainItem`): the names of the
+ * alternatives that can begin with a token of a given type, read from the grammar itself with
+ * Chevrotain's getLookaheadPaths (k = 1). An alternative that begins with a sub-rule is named
+ * after it; one that begins with a token, ''.
  */
-export function expressionStatementHeads(statementRule: Rule): Set<TokenType> {
-  const alternation = statementRule.definition[0];
-  if (!(alternation instanceof Alternation)) throw new Error('statement rule: expected one alternation');
+export function alternativesBeginningWith(rule: Rule): (type: TokenType) => string[] {
+  const alternation = rule.definition[0];
+  if (!(alternation instanceof Alternation)) throw new Error(`${rule.name}: expected one alternation`);
   const names = alternation.definition.map((alt) => {
     const first = (alt as Alternative).definition[0];
     return first instanceof NonTerminal ? first.nonTerminalName : '';
   });
-  const paths = getLookaheadPaths({ occurrence: alternation.idx, rule: statementRule, prodType: 'Alternation', maxLookahead: 1 });
+  const paths = getLookaheadPaths({ occurrence: alternation.idx, rule, prodType: 'Alternation', maxLookahead: 1 });
+  return (type) => {
+    const token = createTokenInstance(type, '', 0, 0, 0, 0, 0, 0);
+    return names.filter((_, i) => paths[i].some((seq) => seq.length > 0 && T.tokenMatcher(token, seq[0])));
+  };
+}
+
+/**
+ * The selector keywords with which the grammar's `statement` rule can begin an expression
+ * statement and no other statement, so that a statement added to the grammar later cannot be
+ * misread as a match. Two other alternatives are let through, because PlainRuleReader.statement
+ * applies their gates: objrefStmt (`… name NAME`) and, for `ct`, statefulStmt (`ct count`).
+ */
+export function expressionStatementHeads(statementRule: Rule): Set<TokenType> {
+  const beginning = alternativesBeginningWith(statementRule);
   const heads = new Set<TokenType>();
   for (const [word, type] of T.keywordTokens) {
     if (!(type.CATEGORIES ?? []).includes(T.SelectorHead)) continue;
-    const token = createTokenInstance(type, word, 0, 0, 0, 0, 0, 0);
-    let expression = false;
-    let other = false;
-    paths.forEach((alt, i) => {
-      if (!alt.some((seq) => seq.length > 0 && T.tokenMatcher(token, seq[0]))) return;
-      if (names[i] === 'exprStmt') expression = true;
-      else if (names[i] !== 'objrefStmt' && !(names[i] === 'statefulStmt' && word === 'ct')) other = true;
-    });
-    if (expression && !other) heads.add(type);
+    const names = beginning(type);
+    const others = names.filter((n) => n !== 'exprStmt' && n !== 'objrefStmt' && !(n === 'statefulStmt' && word === 'ct'));
+    if (names.includes('exprStmt') && others.length === 0) heads.add(type);
   }
   return heads;
 }
