@@ -15,6 +15,21 @@ const summary = (r: ReturnType<typeof analyzeFile>) =>
   [...r.files.values()].map((f) => [f.path, f.findings.map((x) => `${x.code} ${f.text.slice(x.span.start, x.span.end)}`)]);
 
 describe('analyzeFile', () => {
+  it('checks a 300k-entry blocklist without an internal error (arguments spread past the call stack)', () => {
+    const n = 300_000;
+    const elements = Array.from({ length: n }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    // One half in the declaration, the other spliced in from a define, plus a few bad entries.
+    const text =
+      `define MORE = { ${elements.slice(n / 2).join(',\n')} }\n` +
+      `table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = {\n${elements.slice(0, n / 2).join(',\n')},\n$MORE,\n::1\n\t\t}\n\t}\n}\n`;
+    const r = analyzeFile('/mem/big.nft', text, { resolver: memory({}), keepTokens: false });
+    const findings = r.files.get('/mem/big.nft')!.findings;
+    expect(findings.filter((f) => /internal error/.test(f.message))).toEqual([]);
+    expect(findings.map((f) => `${f.code} ${text.slice(f.span.start, f.span.end)}`)).toEqual([expect.stringMatching(/^SEM\d{3} ::1$/)]);
+    const set = r.model?.tables.get('ip t')?.sets.get('s');
+    expect(set?.elements.length).toBe(n + 1);
+  });
+
   it('reports findings of included files under their own path, entry first', () => {
     const r = analyzeFile('/mem/main.nft', 'include "inc.nft"\ntable ip t {\n\tchain c {\n\t\tjump\n\t}\n}\n', {
       resolver: memory({ '/mem/inc.nft': 'table ip u {\n\tchain c {\n\t\tjump nowhere\n\t}\n}\n' }),

@@ -5,6 +5,7 @@ import { analyzeFile } from '../analysis';
 import type { Finding } from '../core';
 import { buildJsonReport } from './render-json';
 import { renderFindingsText, renderSummary, type ReportFile } from './render-text';
+import { appendAll } from '../core/arrays';
 
 export interface CheckIo {
   stdout: (s: string) => void;
@@ -113,7 +114,7 @@ export async function runCheckCommand(argv: string[], io: CheckIo): Promise<numb
     const knownTexts = new Map<string, string>();
     for (const f of result.files.values()) {
       knownTexts.set(f.path, f.text);
-      reportFile(nameOf(f.path), f.text).findings.push(...f.findings);
+      appendAll(reportFile(nameOf(f.path), f.text).findings, f.findings);
     }
     if (args.nft) {
       // Imported here: node:child_process costs about 15 ms to load, and most checks run without --nft.

@@ -7,3 +7,4 @@ export * from './span';
 export * from './line-index';
 export * from './finding';
 export * from './catalogue';
+export * from './arrays';

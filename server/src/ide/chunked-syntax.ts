@@ -2,6 +2,7 @@ import type { Finding } from '../core/finding';
 import type * as A from '../syntax/ast';
 import { parseRuleset, type ParseResult } from '../syntax/parse';
 import type { ItemBound, SyntaxState } from './incremental-syntax';
+import { appendAll } from '../core/arrays';
 
 /**
  * Syntax findings of a whole file, parsed block by block: each chain, set, map,
@@ -120,7 +121,7 @@ export function chunkedSyntax(text: string): SyntaxState | undefined {
     const r = parseRuleset(seg);
     const fs = shifted(r, 0, seg.length, o.start);
     if (!fs) return undefined;
-    findings.push(...fs);
+    appendAll(findings, fs);
     for (const it of r.ast.items) items.push({ kind: it.kind, start: it.span.start + o.start, end: it.span.end + o.start });
   }
   for (const b of top.blocks) {
@@ -141,7 +142,7 @@ export function chunkedSyntax(text: string): SyntaxState | undefined {
       if (p.block && (t.body.length !== 1 || t.body[0].span.start !== at + (body.length - body.trimStart().length) || t.body[0].span.end !== at + body.length)) return undefined;
       const fs = shifted(r, at, body.length, p.start);
       if (!fs) return undefined;
-      findings.push(...fs);
+      appendAll(findings, fs);
       for (const c of t.body) children.push({ kind: c.kind, start: c.span.start - at + p.start, end: c.span.end - at + p.start });
     }
     children.sort((x, y) => x.start - y.start);

@@ -4,6 +4,7 @@ import { LineIndex } from '../core/line-index';
 import type { ParseResult } from '../syntax/parse';
 import { parseRuleset } from '../syntax/parse';
 import { walk, type AnyNode } from './walk';
+import { appendAll } from '../core/arrays';
 
 /**
  * Formatter in the style of `nft list ruleset`: one tab per block level, one item per
@@ -245,8 +246,9 @@ export function formatSegments(text: string, parse: ParseResult = parseRuleset(t
     flush();
     if (endLine > line) {
       const split: string[] = [];
-      for (const o of out) split.push(...o.split(/\r?\n/));
-      out.splice(0, out.length, ...split);
+      for (const o of out) appendAll(split, o.split(/\r?\n/));
+      out.length = 0;
+      appendAll(out, split);
     }
     segments.push({ startLine: line, endLine, out });
     line = endLine;
@@ -283,7 +285,7 @@ function skeleton(s: string): string {
 
 function joinSegments(segments: Segment[]): string {
   const all: string[] = [];
-  for (const s of segments) all.push(...s.out);
+  for (const s of segments) appendAll(all, s.out);
   return all.length ? all.join('\n') + '\n' : '';
 }
 
@@ -333,7 +335,7 @@ export function formatRange(text: string, range: Span, parse?: ParseResult, opti
   const lastLine = chosen[chosen.length - 1].endLine;
   const end = lastLine + 1 < lines.lineCount ? lines.offsetAt({ line: lastLine + 1, character: 0 }) : text.length;
   const body: string[] = [];
-  for (const s of chosen) body.push(...s.out);
+  for (const s of chosen) appendAll(body, s.out);
   const endsWithNewline = end > start && text.charCodeAt(end - 1) === 10;
   let newText = body.join('\n');
   if (body.length && (endsWithNewline || end === text.length)) newText += '\n';

@@ -2,6 +2,7 @@ import type { Finding } from '../core/finding';
 import type * as A from '../syntax/ast';
 import { parseRuleset, type ParseResult } from '../syntax/parse';
 import { SYNTAX_RULES } from '../syntax/codes';
+import { appendAll } from '../core/arrays';
 
 /**
  * Syntax findings after an edit without re-parsing the whole file: only the block
@@ -125,7 +126,7 @@ export function reparseChange(prev: SyntaxState, newText: string, change: TextCh
     if (f.span.end <= region.start) findings.push(f);
     else if (f.span.start >= region.end) findings.push({ ...f, span: { start: f.span.start + delta, end: f.span.end + delta } });
   }
-  findings.push(...r.findings);
+  appendAll(findings, r.findings);
   findings.sort((a, b) => a.span.start - b.span.start);
 
   const fresh: ItemBound = { kind: node.kind, start: region.start, end: newEnd };

@@ -13,6 +13,7 @@ import { includeLinks, type IncludeFs, type IncludeLink } from '../ide/includes'
 import { DEFAULT_SETTINGS, MAX_ANALYSED_CHARS, SYNC_ANALYSIS_CHARS, SYNC_ANALYSIS_MS, type ServerSettings } from './protocol';
 import { LSP_RULES } from './codes';
 import { nodeIncludeFs, pathToUri, uriToPath } from './paths';
+import { appendAll } from '../core/arrays';
 
 /** One full analysis (parse → semantics → offload) of an entry document and its includes. */
 export interface Analysis {
@@ -291,7 +292,7 @@ export class ServerState {
     if (!e) return undefined;
     const { owner, analysis: a, current } = this.analysisFor(uri);
     const out: Finding[] = [];
-    if (a && current) out.push(...(a.result.files.get(e.path)?.findings ?? []));
+    if (a && current) appendAll(out, a.result.files.get(e.path)?.findings ?? []);
     else {
       const fresh = owner === uri && !e.refused;
       if (fresh) for (const f of e.snap.syntaxFindings) out.push(f.file ? f : { ...f, file: e.path });
@@ -310,7 +311,7 @@ export class ServerState {
       }
       out.sort((x, y) => x.span.start - y.span.start);
     }
-    out.push(...this.nftFindings(owner, e.path));
+    appendAll(out, this.nftFindings(owner, e.path));
     return { version: e.snap.version, findings: out, current, owner };
   }
 

@@ -5,6 +5,7 @@
  * flowtables name, for each IP family the forward chains see).
  */
 import type { Finding } from '../core/finding';
+import { appendAll } from '../core/arrays';
 import type { RulesetModel } from '../semantics/model';
 import type { FlowSpec } from './flow-model';
 import { forwardChains, interfaceNames, reachableChains, type OffloadContext, type OffloadRule } from './offload-context';
@@ -76,7 +77,7 @@ export function findOffloadBlockers(model: RulesetModel): Finding[] {
   const out: Finding[] = [];
   for (const rule of OFFLOAD_CHECKS) {
     try {
-      out.push(...rule.check(ctx));
+      appendAll(out, rule.check(ctx));
     } catch (e) {
       // Invariant: offload never throws; a bug in one rule must not hide the others' findings.
       out.push({ code: rule.info.code, severity: 'hint', message: `internal error in ${rule.info.name}: ${(e as Error).message}`, file: '', span: { start: 0, end: 0 } });

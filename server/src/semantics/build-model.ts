@@ -35,6 +35,7 @@ import {
   checkTypeofKey,
 } from './declaration-checks';
 import { checkModel, type CommandEvent, type MapUse } from './model-checks';
+import { appendAll } from '../core/arrays';
 
 /** One parsed file of the ruleset. */
 export interface ParsedFile {
@@ -747,7 +748,7 @@ class Walker {
     const out: A.SetElement[] = [];
     for (const el of d.elements) {
       const k = el.key?.kind === 'Var' ? this.deref(el.key) : undefined;
-      if (k && k.kind === 'SetLiteral' && !el.value) out.push(...this.flatElements(el.key, from));
+      if (k && k.kind === 'SetLiteral' && !el.value) appendAll(out, this.flatElements(el.key, from));
       else {
         if (from) this.st.elementFiles.set(el, from);
         out.push(el);
@@ -1096,7 +1097,7 @@ function dropFindingsAfterSyntaxErrors(st: BuildState): void {
   const firstError = new Map<string, number>();
   for (const f of st.files.values()) {
     const errs = f.parse.findings.filter((x) => x.severity === 'error');
-    if (errs.length) firstError.set(f.path, Math.min(...errs.map((x) => x.span.start)));
+    if (errs.length) firstError.set(f.path, errs.reduce((min, x) => Math.min(min, x.span.start), Infinity));
   }
   if (!firstError.size) return;
   const keep = st.findings.filter((f) => {
@@ -1104,7 +1105,7 @@ function dropFindingsAfterSyntaxErrors(st: BuildState): void {
     return at === undefined || f.span.start < at || PARSE_TIME_CODES.has(f.code);
   });
   st.findings.length = 0;
-  st.findings.push(...keep);
+  appendAll(st.findings, keep);
 }
 
 export interface BuildModelOptions {

@@ -5,6 +5,7 @@ import { addReference, type BuildState, type PendingRef } from './build-model';
 import type { CheckedType } from './value-types';
 import { isIntervalValue } from './value-types';
 import { checkChainGraph } from './chain-graph';
+import { appendAll } from '../core/arrays';
 
 /** What phase 2 borrows from the walker (value checks need its `$var` bindings). */
 export interface ValueChecker {
@@ -122,7 +123,7 @@ function assembleElements(st: BuildState, vc: ValueChecker): void {
   for (const pe of st.elements) {
     const s = st.tables.get(pe.tableKey)?.sets.get(pe.set);
     if (!s) continue;
-    s.elements.push(...pe.elements);
+    appendAll(s.elements, pe.elements);
     checkElements(st, s, pe.elements, pe.file, vc, pe.flags ?? s.flags);
   }
 }
