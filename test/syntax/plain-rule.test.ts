@@ -12,7 +12,7 @@ import { parseRuleset } from '../../server/src/syntax/parse';
 import { lex } from '../../server/src/syntax/lexer';
 import { NftParser } from '../../server/src/syntax/parser';
 import { PlainRuleReader, expressionStatementHeads } from '../../server/src/syntax/plain-rule';
-import { PackedNode } from '../../server/src/syntax/packed-nodes';
+import { packedAsPlain } from '../helpers/tree-shape';
 import { END_OF_INPUT } from '../../server/src/syntax/token-window';
 import { CORPUS_DIR, SHARED_DIR, listFiles, requireShared } from '../helpers/shared';
 import { readPyTest, rulesetFor } from '../helpers/py-tests';
@@ -24,11 +24,7 @@ requireShared();
  * of fields (both ways must make nodes of the same shape). Packed element nodes by kind, text, span.
  */
 function shape(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => {
-    if (v === undefined) return '<undefined>';
-    if (v instanceof PackedNode) return { packed: v.constructor.name, kind: (v as { kind?: string }).kind, text: (v as { text?: string }).text, span: v.span };
-    return v;
-  });
+  return JSON.stringify(value, (k, v) => (v === undefined ? '<undefined>' : packedAsPlain(k, v)));
 }
 
 function expectSameReading(text: string): void {

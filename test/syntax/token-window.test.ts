@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRuleset } from '../../server/src/syntax/parse';
 import { lex } from '../../server/src/syntax/lexer';
-import { PackedNode } from '../../server/src/syntax/packed-nodes';
+import { packedAsPlain } from '../helpers/tree-shape';
 import { CORPUS_DIR, listFiles, requireShared } from '../helpers/shared';
 
 requireShared();
@@ -22,9 +22,9 @@ const inputs: [string, string][] = [
   ['nesting limit', 'table ip t ' + '{'.repeat(300) + '\n# after the cut\n"unterminated\n'],
 ];
 
-/** JSON of a tree; fast-path element nodes (syntax/packed-nodes.ts) as their kind, text and span. */
+/** JSON of a tree, packed nodes as what they stand for. */
 function shape(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v instanceof PackedNode ? { kind: (v as unknown as { kind: string }).kind, text: (v as unknown as { text?: string }).text, span: v.span } : v));
+  return JSON.stringify(value, packedAsPlain);
 }
 
 describe('dropping tokens while parsing reads the text as keeping them does', () => {

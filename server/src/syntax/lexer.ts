@@ -2,15 +2,15 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { Span } from '../core/span';
 import type { SetElement } from './ast';
 import {
-  PackedAddress,
+  KEY_PREFIX,
+  KEY_RANGE,
+  KEY_VALUE,
+  LEAF_ADDRESS,
+  LEAF_NUMBER,
+  LEAF_STRING,
+  LEAF_WORD,
   PackedElement,
-  PackedNumber,
-  PackedPrefix,
-  PackedRange,
   PackedSource,
-  PackedString,
-  PackedWord,
-  type PackedValue,
 } from './packed-nodes';
 import * as T from './tokens';
 
@@ -280,6 +280,12 @@ interface WordMatch {
 }
 
 /**
+ * scanWord's result, one object reused by every call (each caller reads it at once): a fresh
+ * object per word was 10 MB of garbage on the bench file, 400k words.
+ */
+const WORD_MATCH: WordMatch = { type: T.Identifier, len: 0 };
+
+/**
  * Longest match among the word-like rules of scanner.l at `pos` (which holds a digit
  * or a word-start character). The common cases (plain numbers, plain words) are
  * decided without trying every rule.
@@ -365,28 +371,35 @@ function scanWord(text: string, pos: number): WordMatch {
       }
     }
   }
-  return { type: bestType, len: bestLen };
+  WORD_MATCH.type = bestType;
+  WORD_MATCH.len = bestLen;
+  return WORD_MATCH;
 }
 
 /** Lists shorter than this go through the ordinary tokens (and so get per-token highlighting). */
 const ELEMENT_BLOCK_MIN = 64;
 
 /** A plain value at `pos`: address, number, non-keyword word or quoted string. */
-function scanPlainValue(src: PackedSource, pos: number): PackedValue | undefined {
-  const text = src.text;
+/** End of the value scanPlainValue found last (read at once by its caller). */
+let plainValueEnd = 0;
+
+/** The kind of plain value at `pos` (LEAF_*), its end in plainValueEnd; -1 if there is none. */
+function scanPlainValue(text: string, pos: number): number {
   const c = text.charCodeAt(pos);
   if (c === C.QUOTE) {
     const close = text.indexOf('"', pos + 1);
-    if (close < 0) return undefined;
-    return new PackedString(src, pos, close + 1);
+    if (close < 0) return -1;
+    plainValueEnd = close + 1;
+    return LEAF_STRING;
   }
-  if (!(isDigit(c) || isWordStart(c))) return undefined;
+  if (!(isDigit(c) || isWordStart(c))) return -1;
   const m = scanWord(text, pos);
-  if (m.len === 0) return undefined;
-  if (m.type === T.Address) return new PackedAddress(src, pos, pos + m.len);
-  if (m.type === T.NumberTok) return new PackedNumber(src, pos, pos + m.len);
-  if (m.type === T.Identifier && !T.keywordTokens.has(text.slice(pos, pos + m.len))) return new PackedWord(src, pos, pos + m.len);
-  return undefined;
+  if (m.len === 0) return -1;
+  plainValueEnd = pos + m.len;
+  if (m.type === T.Address) return LEAF_ADDRESS;
+  if (m.type === T.NumberTok) return LEAF_NUMBER;
+  if (m.type === T.Identifier && !T.keywordTokens.has(text.slice(pos, pos + m.len))) return LEAF_WORD;
+  return -1;
 }
 
 /**
@@ -422,22 +435,26 @@ function scanElementBlock(src: PackedSource, open: number): { end: number; eleme
   };
   if (!skipOneNewline()) return undefined;
   for (;;) {
-    const a = scanPlainValue(src, pos);
-    if (!a) return undefined;
-    pos = a.end;
+    const aStart = pos;
+    const a = scanPlainValue(text, pos);
+    if (a < 0) return undefined;
+    const aEnd = (pos = plainValueEnd);
     skipBlanks();
-    let key: PackedElement['key'] = a;
+    let shape = (KEY_VALUE << 4) | (a << 2);
+    let bStart = aEnd;
+    let bEnd = aEnd;
     const op = text.charCodeAt(pos);
     if (op === C.SLASH || op === C.DASH) {
       pos++;
       skipBlanks();
-      const b = scanPlainValue(src, pos);
-      if (!b) return undefined;
-      pos = b.end;
-      key = op === C.SLASH ? new PackedPrefix(a, b) : new PackedRange(a, b);
+      bStart = pos;
+      const b = scanPlainValue(text, pos);
+      if (b < 0) return undefined;
+      bEnd = pos = plainValueEnd;
+      shape = ((op === C.SLASH ? KEY_PREFIX : KEY_RANGE) << 4) | (a << 2) | b;
       skipBlanks();
     }
-    elements.push(new PackedElement(key));
+    elements.push(new PackedElement(src, shape, aStart, aEnd, bStart, bEnd));
     const sep = text.charCodeAt(pos);
     if (sep === C.COMMA) {
       pos++;

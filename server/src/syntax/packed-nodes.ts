@@ -4,8 +4,8 @@ import type * as A from './ast';
 /**
  * Tree nodes for the lexer's element fast path (lexer.ts `scanElementBlock`). On a big ruleset
  * (a 100k-entry blocklist) these are most of the tree, so they are laid out to be small: the
- * offsets live in the node, `span` and `text` are made when asked for, and `kind` is on the
- * prototype. A plain `{kind, text, span}` node with its span object and text string costs about
+ * offsets live in the node, `span` and `text` (and an element's `key`) are made when asked
+ * for, and `kind` is on the prototype. A plain `{kind, text, span}` node with its span object and text string costs about
  * 120 bytes on 64-bit V8; a `PackedLeaf` costs 48. They satisfy the same AST interfaces as the
  * parser's nodes, so no consumer can tell them apart, except that `span` and `text` are fresh
  * values on each read (compare spans by value, never by identity) and their offsets move with
@@ -116,10 +116,58 @@ export class PackedRange extends PackedNode implements A.RangeExpr {
   }
 }
 
-/** A set element that is only a key (no map value, options or comment). */
-export class PackedElement implements A.SetElement {
-  constructor(readonly key: PackedValue | PackedPrefix | PackedRange) {}
+/** What a packed element's key is: one value, `base/length` or `from-to`. */
+export const KEY_VALUE = 0;
+export const KEY_PREFIX = 1;
+export const KEY_RANGE = 2;
+
+/** What a packed leaf is. */
+export const LEAF_ADDRESS = 0;
+export const LEAF_NUMBER = 1;
+export const LEAF_WORD = 2;
+export const LEAF_STRING = 3;
+
+function leaf(src: PackedSource, kind: number, start: number, end: number): PackedValue {
+  if (kind === LEAF_ADDRESS) return new PackedAddress(src, start, end);
+  if (kind === LEAF_NUMBER) return new PackedNumber(src, start, end);
+  if (kind === LEAF_WORD) return new PackedWord(src, start, end);
+  return new PackedString(src, start, end);
+}
+
+/**
+ * A set element that is only a key (no map value, options or comment), in one object: the
+ * offsets of its one or two values and what they are. Its `key` is made on each read, as the
+ * leaves' `span` and `text` are: a 100k-entry blocklist keeps 100k of these, not 330k nodes
+ * (an element, its key, and a prefix's or range's two leaves), about 7 MB less to keep and
+ * for the garbage collector to move. `shape` is keyShape * 16 + firstLeaf * 4 + secondLeaf.
+ */
+export class PackedElement extends PackedNode implements A.SetElement {
+  constructor(
+    private readonly src: PackedSource,
+    private readonly shape: number,
+    private aStart: number,
+    private aEnd: number,
+    private bStart: number,
+    private bEnd: number,
+  ) {
+    super();
+  }
+  get key(): PackedValue | PackedPrefix | PackedRange {
+    const shape = this.shape;
+    const a = leaf(this.src, (shape >> 2) & 3, this.aStart, this.aEnd);
+    const form = shape >> 4;
+    if (form === KEY_VALUE) return a;
+    const b = leaf(this.src, shape & 3, this.bStart, this.bEnd);
+    return form === KEY_PREFIX ? new PackedPrefix(a, b) : new PackedRange(a, b);
+  }
   get span(): Span {
-    return this.key.span;
+    return { start: this.aStart, end: this.shape >> 4 === KEY_VALUE ? this.aEnd : this.bEnd };
+  }
+  override rebase(delta: number, move: (offset: number) => number): void {
+    this.src.shift = delta;
+    this.aStart = move(this.aStart);
+    this.aEnd = move(this.aEnd);
+    this.bStart = move(this.bStart);
+    this.bEnd = move(this.bEnd);
   }
 }
