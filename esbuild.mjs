@@ -2,7 +2,8 @@
 // esbuild only bundles; type checking is `npm run check-types` (tsc --noEmit).
 // Bundling also turns ESM-only Chevrotain into CommonJS that VS Code can load.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -43,8 +44,38 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', plugins: [cliCommandBundles] },
+  { entryPoints: ['server/src/cli/snapshot-main.ts'], outfile: 'server/out/check-snapshot.js', plugins: [cliCommandBundles] },
   { entryPoints: ['server/src/cli/remote-command.ts'], outfile: 'server/out/cli-remote.js' },
   { entryPoints: ['server/src/lsp/server.ts'], outfile: 'server/out/cli-lsp.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e, outfile: join(outRoot, e.outfile) })));
+
+/**
+ * The start-up snapshot for `nft-offload check` (server/src/cli/snapshot-main.ts): Node runs the
+ * bundle once and saves its heap, parser built. bin/nft-offload.js uses it only when the stamp
+ * names the Node binary that runs it (size, mtime and inode of the file), so a Node upgraded
+ * since the build falls back to cli.js instead of failing to load the blob. Made under the
+ * launcher's V8 flag, since Node refuses a snapshot made under other flags. Not for packaging
+ * (--out-root): the .vsix leaves it out, its user's Node is another.
+ */
+function buildCheckSnapshot() {
+  const blob = 'server/out/check.blob';
+  const stamp = `${blob}.node`;
+  rmSync(stamp, { force: true }); // first, so that a failed build never leaves a stamp for an old blob
+  const r = spawnSync(process.execPath, ['--max-semi-space-size=4', '--snapshot-blob', `${blob}.tmp`, '--build-snapshot', 'server/out/check-snapshot.js'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    rmSync(`${blob}.tmp`, { force: true });
+    rmSync(blob, { force: true });
+    console.warn(`esbuild.mjs: no start-up snapshot for check (${(r.stderr || r.error?.message || '').trim().split('\n')[0]}); it starts from cli.js`);
+    return;
+  }
+  renameSync(`${blob}.tmp`, blob);
+  const node = statSync(realpathSync(process.execPath));
+  writeFileSync(stamp, `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n`);
+}
+
+if (outRoot === '.' && existsSync('server/src/cli/snapshot-main.ts')) buildCheckSnapshot();

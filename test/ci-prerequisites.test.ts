@@ -27,7 +27,8 @@ describe.runIf(process.env.CI === 'true')('CI has every component the conditiona
   });
 
   it('the bundles are built (npm test builds them first)', () => {
-    for (const f of ['server/out/server.js', 'server/out/cli.js', 'server/out/cli-remote.js', 'server/out/cli-lsp.js', 'client/out/extension.js']) expect(existsSync(join(ROOT, f)), f).toBe(true);
+    for (const f of ['server/out/server.js', 'server/out/cli.js', 'server/out/cli-remote.js', 'server/out/cli-lsp.js', 'client/out/extension.js', 'server/out/check.blob', 'server/out/check.blob.node'])
+      expect(existsSync(join(ROOT, f)), f).toBe(true);
   });
 
   it('the shared corpus is beside the checkout', () => {

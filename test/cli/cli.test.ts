@@ -2,7 +2,7 @@
 // process, with the real `nft` where a test says --nft. Nothing is mocked: the "nft absent" case
 // points --nft-path at a path that does not exist, the "not permitted" case drops root with setpriv.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,73 @@ describe('the launcher (bin/nft-offload.js run as a program, as npm links it)', 
       } finally {
         lsp.kill();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the start-up snapshot for check (bin/nft-offload.js, server/src/cli/snapshot-main.ts)', () => {
+  /** The launcher run as a program; `snapshot: false` sets NFT_OFFLOAD_NO_SNAPSHOT. */
+  const launch = (bin: string, args: string[], snapshot: boolean, input = '') => {
+    const env = { ...process.env, NO_COLOR: '1', NFT_OFFLOAD_NFT: '', NFT_OFFLOAD_NO_SNAPSHOT: snapshot ? '' : '1' };
+    const r = spawnSync(bin, args, { cwd: ROOT, env, input, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  /** The command line of a launched `check -` while it waits for its input. */
+  const commandLine = async (bin: string, env: NodeJS.ProcessEnv = {}): Promise<string> => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(bin, ['check', '-'], { cwd: ROOT, env: { ...process.env, ...env } });
+    try {
+      let cmdline = '';
+      for (let i = 0; i < 50 && !/nft-offload\S* check/.test(cmdline); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ');
+      }
+      return cmdline;
+    } finally {
+      child.stdin.end('table ip t {\n}\n');
+      await new Promise((done) => child.on('close', done));
+    }
+  };
+
+  it('is used when the build made it with this Node', async () => {
+    expect(await commandLine(BIN)).toMatch(/node --snapshot-blob \S*server\/out\/check\.blob --max-semi-space-size=4 \S*nft-offload\.js check -/);
+    expect(await commandLine(BIN, { NFT_OFFLOAD_NO_SNAPSHOT: '1' })).toMatch(/node --max-semi-space-size=4 \S*nft-offload\.js check -/);
+  });
+
+  it.each([
+    [['check', 'examples/home-router.nft']],
+    [['check', '--json', `${FIX}/two-syntax-errors.nft`, 'examples/home-router.nft']],
+    [['check', `${FIX}/two-syntax-errors.nft`]],
+    [['check', 'no/such/file.nft']],
+    [['check', '--nft-path', '/nonexistent/nft', 'examples/home-router.nft']],
+    [['check', '--bogus']],
+    [['check', '--help']],
+    [['check', '-']],
+  ])('gives what cli.js gives: %j', (args) => {
+    const input = 'table ip t {\n\tchain c {\n\t\tjump nowhere\n\t}\n'; // for `-`
+    const fromSnapshot = launch(BIN, args, true, input);
+    const fromBundle = launch(BIN, args, false, input);
+    expect(fromSnapshot).toEqual(fromBundle);
+    expect(fromSnapshot.stdout + fromSnapshot.stderr).not.toMatch(/internal error|snapshot/i);
+  });
+
+  it('is not used when the stamp names another Node: check starts from cli.js', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfo-snap-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'server/out'), { recursive: true });
+      copyFileSync(BIN, join(dir, 'bin/nft-offload.js'));
+      chmodSync(join(dir, 'bin/nft-offload.js'), 0o755);
+      for (const f of readdirSync(join(ROOT, 'server/out'))) if (f !== 'check.blob.node') symlinkSync(join(ROOT, 'server/out', f), join(dir, 'server/out', f));
+      // A Node upgraded since the build: its size, mtime and inode differ from the stamp.
+      writeFileSync(join(dir, 'server/out/check.blob.node'), '1 2 3\n');
+      const bin = join(dir, 'bin/nft-offload.js');
+      expect(await commandLine(bin)).toMatch(/node --max-semi-space-size=4 \S*nft-offload\.js check -/);
+      const r = launch(bin, ['check', `${FIX}/two-syntax-errors.nft`], true);
+      expect(r).toEqual(launch(BIN, ['check', `${FIX}/two-syntax-errors.nft`], false));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,32 +1,5 @@
 // Entry point of the `nft-offload` binary (bundled to server/out/cli.js; bin/nft-offload.js
-// requires it). Only process wiring lives here; the commands are in run-cli.ts.
-import { runCli } from './run-cli';
+// requires it). The process wiring is in process-main.ts; the commands are in run-cli.ts.
+import { runProcessCli } from './process-main';
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const write = (stream: NodeJS.WriteStream) => (s: string) => {
-  stream.write(s);
-};
-
-runCli(process.argv.slice(2), {
-  stdout: write(process.stdout),
-  stderr: write(process.stderr),
-  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-  env: process.env,
-  cwd: process.cwd(),
-  readStdin,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    // Last resort: a bug of ours. One line and status 2, not a stack trace.
-    process.stderr.write(`nft-offload: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-    if (process.env.NFT_OFFLOAD_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
-    process.exitCode = 2;
-  },
-);
+runProcessCli();
