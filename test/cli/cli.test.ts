@@ -247,6 +247,26 @@ describe('the start-up snapshot for check (bin/nft-offload.js, server/src/cli/sn
   });
 });
 
+describe('a reader that stops early', () => {
+  it('check | head: the closed pipe ends the check quietly, with its status', async () => {
+    const { spawn } = await import('node:child_process');
+    // Far more report than a pipe holds: 3000 syntax errors.
+    const text = Array.from({ length: 3000 }, (_, i) => `table ip t${i} { chain c { accept } }`).join('\n');
+    for (const env of [{}, { NFT_OFFLOAD_NO_SNAPSHOT: '1' }]) {
+      const child = spawn(BIN, ['check', '-'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const firstChunk = new Promise<void>((done) => child.stdout.once('data', () => done()));
+      child.stdin.end(text);
+      await firstChunk;
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+      expect(stderr).not.toMatch(/EPIPE|Unhandled|at /);
+      expect(code).toBe(1);
+    }
+  });
+});
+
 describe('other commands are dispatched', () => {
   it('explain FILE --flow: the offload trace (exit 0)', () => {
     const r = run(['explain', 'examples/home-router.nft', '--flow', 'family=ip l4proto=tcp iif=lan0 oif=wan0 saddr=192.168.1.20 daddr=192.0.2.1 sport=40000 dport=443']);

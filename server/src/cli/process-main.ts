@@ -17,6 +17,14 @@ const write = (stream: NodeJS.WriteStream) => (s: string) => {
 };
 
 export function runProcessCli(): void {
+  // A reader that stops early (`nft-offload check big.nft | head`) closes the pipe: end quietly
+  // with the check's status, as other Unix tools do, instead of Node's unhandled-error trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   runCli(process.argv.slice(2), {
     stdout: write(process.stdout),
     stderr: write(process.stderr),

@@ -14,14 +14,20 @@ import type { BuildState, PendingRef } from './build-model';
 export function checkChainGraph(st: BuildState): void {
   const edges = new Map<string, PendingRef[]>();
   const node = (table: string, chain: string) => `${table}\u0000${chain}`;
+  // One edge per jump written (a file included twice is walked twice); a set of keys, since a
+  // chain may jump from 40k rules.
+  const seenEdges = new Set<string>();
   for (const r of st.refs) {
     if (r.kind !== 'chain' || !r.fromChain || !r.verdict) continue;
     const t = st.tables.get(r.tableKey);
     if (!t || !t.chains.has(r.name) || !t.chains.has(r.fromChain)) continue;
     const from = node(r.tableKey, r.fromChain);
+    const key = `${from}\u0000${r.name}\u0000${r.loc.file}\u0000${r.loc.span.start}`;
+    if (seenEdges.has(key)) continue;
+    seenEdges.add(key);
     let list = edges.get(from);
     if (!list) edges.set(from, (list = []));
-    if (!list.some((e) => e.name === r.name && e.loc.span.start === r.loc.span.start && e.loc.file === r.loc.file)) list.push(r);
+    list.push(r);
   }
 
   // Cycles: iterative DFS with colours; each back edge is one reported loop.
