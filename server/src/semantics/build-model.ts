@@ -164,6 +164,11 @@ const LOC_KEYS = new WeakMap<Loc[], Set<string>>();
 
 /** Adds `loc` to `list` unless it is there already (a file included twice is walked twice). */
 function pushLoc(list: Loc[], loc: Loc): void {
+  // Most symbols have a few locations: scan those, and index only longer lists.
+  if (list.length < 8) {
+    if (!list.some((l) => l.file === loc.file && l.span.start === loc.span.start && l.span.end === loc.span.end)) list.push(loc);
+    return;
+  }
   let keys = LOC_KEYS.get(list);
   if (!keys) LOC_KEYS.set(list, (keys = new Set(list.map(locKey))));
   const key = locKey(loc);
