@@ -9,7 +9,7 @@ import { PackedElement, PackedNode, PackedPrefix, PackedRange } from '../syntax/
 export function walkNodes(node: unknown, visit: (n: { kind: string }) => boolean | void): void {
   if (node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    for (const x of node) walkNodes(x, visit);
+    for (let i = 0; i < node.length; i++) walkNodes(node[i], visit);
     return;
   }
   // Fast-path element nodes (syntax/packed-nodes.ts) have no children but their leaves; a

@@ -1021,7 +1021,18 @@ class Walker {
     });
   }
 
+  /** The last rule host made: the rules of one chain share it (6 closures less per rule). */
+  private lastHost?: { t: TableModel; ctx: Ctx; host: RuleCheckHost };
+
   ruleHost(t: TableModel, ctx: Ctx): RuleCheckHost {
+    const last = this.lastHost;
+    if (last && last.t === t && last.ctx === ctx) return last.host;
+    const host = this.makeRuleHost(t, ctx);
+    this.lastHost = { t, ctx, host };
+    return host;
+  }
+
+  private makeRuleHost(t: TableModel, ctx: Ctx): RuleCheckHost {
     return {
       report: (rule, span, message) => this.st.report(rule, ctx.file, span, message),
       deref: (e) => this.deref(e),

@@ -62,14 +62,14 @@ const SHAPE_NAME: Record<AddressShape, string> = { ipv4: 'an IPv4 address', ipv6
  * `$var` use) so they land in the file the user is looking at.
  */
 export function checkLeaf(type: CheckedType, e: A.Expr, at?: Span): ValueProblem | undefined {
-  const span = at ?? e.span;
+  // The span is read only for a problem: a packed element's leaf makes a new one on each read.
   // Shifts apply to integers (nft `expr_evaluate_shift`); an address or port cannot be `x << n`.
   if (e.kind === 'Binary' && (e.op === '<<' || e.op === '>>') && type !== 'inet_service' && type !== 'inet_proto')
-    return { rule: 'valueTypeMismatch', span, message: `a shift expression is not a value of type ${type}` };
+    return { rule: 'valueTypeMismatch', span: at ?? e.span, message: `a shift expression is not a value of type ${type}` };
   if (type === 'classid') {
     // tc handles are `major:minor` in hex, `root`, `none` or a number (nft `src/meta.c` `tchandle_type_parse`).
     if (e.kind === 'Address' && addressShape(e.text) !== 'other')
-      return { rule: 'valueTypeMismatch', span, message: `\`${e.text}\` is ${SHAPE_NAME[addressShape(e.text)]}, not a tc class id (major:minor)` };
+      return { rule: 'valueTypeMismatch', span: at ?? e.span, message: `\`${e.text}\` is ${SHAPE_NAME[addressShape(e.text)]}, not a tc class id (major:minor)` };
     return undefined;
   }
   if (e.kind === 'Address') {
@@ -79,24 +79,24 @@ export function checkLeaf(type: CheckedType, e: A.Expr, at?: Span): ValueProblem
       (type === 'ipv6_addr' && (shape === 'ipv4' || shape === 'mac')) ||
       (type === 'ether_addr' && (shape === 'ipv4' || (shape === 'ipv6' && e.text.includes('::')))) ||
       ((type === 'inet_service' || type === 'inet_proto' || type === 'ct_state') && shape !== 'other');
-    if (bad) return { rule: 'valueTypeMismatch', span, message: `\`${e.text}\` is ${SHAPE_NAME[shape]}, not a value of type ${type}` };
+    if (bad) return { rule: 'valueTypeMismatch', span: at ?? e.span, message: `\`${e.text}\` is ${SHAPE_NAME[shape]}, not a value of type ${type}` };
     return undefined;
   }
   if (e.kind === 'Number') {
     const n = Number(e.text);
     if (!Number.isFinite(n)) return undefined;
-    if (type === 'inet_service' && n > 65535) return { rule: 'valueTypeMismatch', span, message: `port ${e.text} exceeds the valid range 0-65535` };
-    if (type === 'inet_proto' && n > 255) return { rule: 'valueTypeMismatch', span, message: `protocol number ${e.text} exceeds the valid range 0-255` };
+    if (type === 'inet_service' && n > 65535) return { rule: 'valueTypeMismatch', span: at ?? e.span, message: `port ${e.text} exceeds the valid range 0-65535` };
+    if (type === 'inet_proto' && n > 255) return { rule: 'valueTypeMismatch', span: at ?? e.span, message: `protocol number ${e.text} exceeds the valid range 0-255` };
     return undefined;
   }
   if (e.kind === 'Word' || e.kind === 'KeywordValue') {
     const w = e.text;
     if (type === 'inet_service' && !SERVICE_NAMES.has(w) && !/^\d+$/.test(w))
-      return { rule: 'unknownService', span, message: `\`${w}\` is not a known service name (/etc/services)` };
+      return { rule: 'unknownService', span: at ?? e.span, message: `\`${w}\` is not a known service name (/etc/services)` };
     if (type === 'inet_proto' && !PROTOCOL_NAMES.has(w.toLowerCase()))
-      return { rule: 'unknownProtocol', span, message: `\`${w}\` is not a known protocol name (/etc/protocols)` };
+      return { rule: 'unknownProtocol', span: at ?? e.span, message: `\`${w}\` is not a known protocol name (/etc/protocols)` };
     if (type === 'ct_state' && !CT_STATES.has(w))
-      return { rule: 'unknownCtState', span, message: `\`${w}\` is not a ct state (new, established, related, invalid, untracked)` };
+      return { rule: 'unknownCtState', span: at ?? e.span, message: `\`${w}\` is not a ct state (new, established, related, invalid, untracked)` };
   }
   return undefined;
 }

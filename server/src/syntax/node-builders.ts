@@ -32,14 +32,25 @@ export function fitted<T>(items: T[]): T[] {
   return items.slice();
 }
 
-const SHARED_PATHS = new Map<string, readonly string[]>();
+interface PathTrie {
+  next: Map<string, PathTrie>;
+  path?: readonly string[];
+}
 
-/** One frozen array per distinct selector path (`ip saddr` is written thousands of times). */
+const SHARED_PATHS: PathTrie = { next: new Map() };
+
+/**
+ * One frozen array per distinct selector path (`ip saddr` is written thousands of times),
+ * found word by word: joining the words into a key made a string per selector.
+ */
 export function sharedPath(words: string[]): readonly string[] {
-  const key = words.join(' ');
-  let path = SHARED_PATHS.get(key);
-  if (!path) SHARED_PATHS.set(key, (path = Object.freeze(words.slice())));
-  return path;
+  let node = SHARED_PATHS;
+  for (let i = 0; i < words.length; i++) {
+    let next = node.next.get(words[i]);
+    if (!next) node.next.set(words[i], (next = { next: new Map() }));
+    node = next;
+  }
+  return (node.path ??= Object.freeze(words.slice()));
 }
 
 export function unquote(image: string): string {

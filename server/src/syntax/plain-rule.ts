@@ -43,6 +43,8 @@ export class PlainRuleReader implements TokenPeek {
   length = 0;
   /** Tokens read so far: the next one is p.LA(taken + 1). */
   private taken = 0;
+  /** Scratch arrays, reused by every read (the tree gets exact copies). */
+  private readonly statements: A.Statement[] = [];
   private readonly path: string[] = [];
   private readonly pathStarts: number[] = [];
 
@@ -76,7 +78,8 @@ export class PlainRuleReader implements TokenPeek {
 
   private rule(): A.Rule | undefined {
     const start = this.LA(1);
-    const statements: A.Statement[] = [];
+    const statements = this.statements;
+    statements.length = 0;
     for (;;) {
       const tt = this.LA(1).tokenType;
       if (ENDS_RULE.has(tt) || tt === COMMENT) break;
@@ -95,7 +98,7 @@ export class PlainRuleReader implements TokenPeek {
       comment = { kind: 'String', text: unquote(s.image), span: tokSpan(s) };
       if (!ENDS_RULE.has(this.LA(1).tokenType)) return undefined;
     }
-    return { kind: 'Rule', statements: fitted(statements), comment, span: sp(start, this.LA(0)) };
+    return { kind: 'Rule', statements: statements.slice(), comment, span: sp(start, this.LA(0)) };
   }
 
   private statement(): A.Statement | undefined {

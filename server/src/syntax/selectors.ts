@@ -199,7 +199,9 @@ export function childWords(node: SelectorNode): string[] {
 
 export function isComplete(node: SelectorNode): boolean {
   if (node.terminal !== undefined) return node.terminal;
-  return !node.children || Object.keys(node.children).length === 0;
+  // Whether `children` has any key, without Object.keys' array (asked at every word of every selector).
+  for (const key in node.children) if (Object.prototype.hasOwnProperty.call(node.children, key)) return false;
+  return true;
 }
 
 /** Meta keys a `meta … set` statement may write (nft(8), META STATEMENT). */
