@@ -15,6 +15,7 @@ export interface OffloadContext {
   model: RulesetModel;
   /** Text of a file, when the model carries it (SemanticModel.files); fixes need it. */
   textOf(file: string): string | undefined;
+  /** predictFlow for the representative flows; empty when no rule may run `flow add` (mayAddFlows). */
   predictions: { flow: FlowSpec; prediction: FlowPrediction }[];
 }
 
@@ -46,6 +47,15 @@ export function allRules(model: RulesetModel): readonly RuleEntry[] {
     ALL_RULES.set(model, (rules = list));
   }
   return rules;
+}
+
+/**
+ * Whether any rule may run `flow add`, as a cheap over-approximation: the word `flow` in some
+ * rule's text (a `flow add` in an anonymous chain is in its rule's text too). Every finding built
+ * on flow predictions is about a `flow add`, so without one they need no predictions.
+ */
+export function mayAddFlows(model: RulesetModel): boolean {
+  return allRules(model).some((r) => r.rule.text.includes('flow'));
 }
 
 export function flowAddOf(r: A.Rule): A.FlowOffloadStmt | undefined {
