@@ -771,7 +771,8 @@ class Walker {
     const from = (e && this.defineFileOf(e)) ?? file;
     const out: A.SetElement[] = [];
     for (const el of d.elements) {
-      const k = el.key?.kind === 'Var' ? this.deref(el.key) : undefined;
+      // A packed element's key is a plain value, never a `$var` (and reading it makes a node).
+      const k = !(el instanceof PackedElement) && el.key?.kind === 'Var' ? this.deref(el.key) : undefined;
       if (k && k.kind === 'SetLiteral' && !el.value) appendAll(out, this.flatElements(el.key, from));
       else {
         if (from) this.st.elementFiles.set(el, from);
