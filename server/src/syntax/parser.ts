@@ -1,4 +1,4 @@
-import { EmbeddedActionsParser, EOF, isRecognitionException, type OrMethodOpts, type IRuleConfig, type IToken, type TokenType, type IRecognitionException, type IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, isRecognitionException, type IOrAlt, type OrMethodOpts, type IRuleConfig, type IToken, type TokenType, type IRecognitionException, type IParserErrorMessageProvider } from 'chevrotain';
 import type { Span } from '../core/span';
 import type * as A from './ast';
 import * as T from './tokens';
@@ -680,6 +680,11 @@ export class NftParser extends EmbeddedActionsParser {
     const items: A.TableItem[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
+      // A newline between items: what the separator alternative below would consume.
+      if (!this.RECORDING_PHASE && SEPARATORS.has(this.LA(1).tokenType)) {
+        (this as unknown as { consumeToken(): void }).consumeToken();
+        return;
+      }
       this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
         {
@@ -698,17 +703,18 @@ export class NftParser extends EmbeddedActionsParser {
     return fitted(items);
   });
 
+  /** tableItem's alternatives, made once (as statementChoice): the closures use nothing but `this`. */
+  private tableItemChoice?: IOrAlt<A.TableItem>[];
+
   private tableItem = this.RULE('tableItem', (): A.TableItem => {
-    const start = this.LA(1);
-    const verb: A.Verb = 'add';
-    return this.OR([
+    return this.OR((this.tableItemChoice ??= [
       { ALT: () => this.SUBRULE(this.commonBlock) },
       {
         ALT: () => {
-          this.CONSUME(kw('chain'));
+          const start = this.CONSUME(kw('chain'));
           const name = this.SUBRULE(this.ident);
           const body = this.SUBRULE(this.chainBody);
-          return { kind: 'Chain' as const, verb, explicitVerb: false, name, body, span: this.spanFrom(start) };
+          return { kind: 'Chain' as const, verb: 'add' as const, explicitVerb: false, name, body, span: this.spanFrom(start) };
         },
       },
       {
@@ -719,40 +725,41 @@ export class NftParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({
             kind: 'Set' as const,
             isMap: t.image === 'map',
-            verb,
+            verb: 'add' as const,
             explicitVerb: false,
             name,
             body,
-            span: this.spanFrom(start),
+            span: this.spanFrom(t),
           }));
         },
       },
       {
         ALT: () => {
-          this.CONSUME(kw('flowtable'));
+          const start = this.CONSUME(kw('flowtable'));
           const name = this.SUBRULE2(this.ident);
           const body = this.SUBRULE(this.flowtableBody);
-          return { kind: 'Flowtable' as const, verb, explicitVerb: false, name, body, span: this.spanFrom(start) };
+          return { kind: 'Flowtable' as const, verb: 'add' as const, explicitVerb: false, name, body, span: this.spanFrom(start) };
         },
       },
       {
         ALT: () => {
+          const start = this.LA(1);
           const objectType = this.SUBRULE(this.objectType);
           const name = this.SUBRULE3(this.ident);
           const body = this.SUBRULE(this.objectBody);
           this.ACTION(() => objectType === 'tunnel' && this.checkTunnelBody(body));
-          return { kind: 'Object' as const, objectType, verb, explicitVerb: false, name, body, span: this.spanFrom(start) };
+          return { kind: 'Object' as const, objectType, verb: 'add' as const, explicitVerb: false, name, body, span: this.spanFrom(start) };
         },
       },
       {
         ALT: () => {
           const k = this.CONSUME(kw('flags'));
           const value = this.SUBRULE(this.wordList);
-          return { kind: 'Property' as const, key: 'flags', keySpan: tokSpan(k), value, span: this.spanFrom(start) };
+          return { kind: 'Property' as const, key: 'flags', keySpan: tokSpan(k), value, span: this.spanFrom(k) };
         },
       },
       { ALT: () => this.SUBRULE(this.commentProp) },
-    ]);
+    ]));
   });
 
   /** A token that cannot start a block item: reported, then skipped to the item's end. */
