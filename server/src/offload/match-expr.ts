@@ -172,7 +172,7 @@ export function resolveVar(model: RulesetModel, table: TableModel | undefined, n
  * The elements a set expression holds: a literal's own, or those of the named set in `table`.
  * Undefined for any other expression, and for a name that is not a set of the table.
  */
-export function setElements(e: A.Expr, table: TableModel): A.SetElement[] | undefined {
+export function setElements(e: A.Expr, table: TableModel): readonly A.SetElement[] | undefined {
   if (e.kind === 'SetLiteral') return e.elements;
   if (e.kind === 'SetRef') return table.sets.get(e.name.text)?.elements;
   return undefined;

@@ -769,6 +769,8 @@ class Walker {
     if (!d) return [];
     if (d.kind !== 'SetLiteral') return [];
     const from = (e && this.defineFileOf(e)) ?? file;
+    // The usual list, written in place with no `$var` element, is the literal's own array.
+    if (!from && !d.elements.some((el) => !(el instanceof PackedElement) && el.key?.kind === 'Var')) return d.elements;
     const out: A.SetElement[] = [];
     for (const el of d.elements) {
       // A packed element's key is a plain value, never a `$var` (and reading it makes a node).

@@ -92,8 +92,8 @@ export interface SetModel {
   /** Data type text for maps (`verdict`, `ipv4_addr` ...). */
   dataType?: string;
   flags: string[];
-  /** Elements from the declaration and from `add element` commands. */
-  elements: A.SetElement[];
+  /** Elements from the declaration and from `add element` commands (may be the set literal's own array: never changed in place). */
+  elements: readonly A.SetElement[];
   /** Stateful statements applied to every element (`counter`, `limit` ...). */
   stateful: A.Statement[];
   decl: Loc;

@@ -5,7 +5,6 @@ import { addReference, type BuildState, type PendingRef } from './build-model';
 import type { CheckedType } from './value-types';
 import { isIntervalValue } from './value-types';
 import { checkChainGraph } from './chain-graph';
-import { appendAll } from '../core/arrays';
 
 /** What phase 2 borrows from the walker (value checks need its `$var` bindings). */
 export interface ValueChecker {
@@ -123,7 +122,8 @@ function assembleElements(st: BuildState, vc: ValueChecker): void {
   for (const pe of st.elements) {
     const s = st.tables.get(pe.tableKey)?.sets.get(pe.set);
     if (!s) continue;
-    appendAll(s.elements, pe.elements);
+    // Never appended to in place: the first list may be the set literal's own array (flatElements).
+    s.elements = s.elements.length === 0 ? pe.elements : s.elements.concat(pe.elements);
     checkElements(st, s, pe.elements, pe.file, vc, pe.flags ?? s.flags);
   }
 }
