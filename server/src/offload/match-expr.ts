@@ -8,6 +8,7 @@ import type * as A from '../syntax/ast';
 import type { RulesetModel, SetModel, TableModel } from '../semantics/model';
 import type { ConnState, Packet } from './flow-model';
 import { ifnameMatches, inPrefix, numberValue, parseIp, parsePort, protoNumber, type IpValue } from './values';
+import { pathText } from '../syntax/node-builders';
 
 export type Tri = 'match' | 'no-match' | 'unknown';
 
@@ -68,7 +69,7 @@ export function evalSelector(e: A.Expr, ctx: EvalContext): Val {
   }
   if (e.kind !== 'Selector') return unknown('expression');
   const p = ctx.packet;
-  const path = e.path.join(' ').replace(/^meta (?=(iifname|oifname|iif|oif|mark|l4proto|nfproto|protocol|pkttype)$)/, '');
+  const path = pathText(e.path).replace(/^meta (?=(iifname|oifname|iif|oif|mark|l4proto|nfproto|protocol|pkttype)$)/, '');
   const isTcp = ctx.l4proto === 6;
   const hasPorts = [6, 17, 132, 136, 33].includes(ctx.l4proto);
   const ctAbsent = ctx.beforeConntrack || ctx.conn.untracked;

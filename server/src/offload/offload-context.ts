@@ -10,6 +10,7 @@ import type { ChainModel, RuleModel, RulesetModel, TableModel } from '../semanti
 import type { FlowSpec } from './flow-model';
 import type { FlowPrediction } from './predict-flow';
 import { setElements } from './match-expr';
+import { pathText } from '../syntax/node-builders';
 
 export interface OffloadContext {
   model: RulesetModel;
@@ -122,7 +123,7 @@ export function interfaceNames(chains: Iterable<ChainModel>, model: RulesetModel
   };
   const dirOf = (e: A.Expr): 'in' | 'out' | undefined => {
     if (e.kind !== 'Selector') return undefined;
-    const p = e.path.join(' ').replace(/^meta /, '');
+    const p = pathText(e.path).replace(/^meta /, '');
     return p === 'iifname' || p === 'iif' ? 'in' : p === 'oifname' || p === 'oif' ? 'out' : undefined;
   };
   /** `KEY VALUES`: a match's right side, or the keys of a verdict map. `iifname . oifname` keys are taken part by part. */

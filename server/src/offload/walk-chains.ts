@@ -15,6 +15,7 @@ import { evalMatch, evalSelector, matchValue, resolveVar, setElements, type Eval
 import { applyNatStatement, deliveredLocally, NAT_DST_PRIORITY, observedDnat, packetSeenAt } from './nat';
 import { ifnameMatches, numberValue } from './values';
 import { coverageBelow, type DeviceStack } from './device-stack';
+import { pathText } from '../syntax/node-builders';
 
 /**
  * Facts the ruleset leaves open, with the value taken for each in this run: the one `fixed` gives,
@@ -312,7 +313,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
           return doVerdict(s.verdict, s.target, ref, chain, ctx, hook, depth, frames, '');
         }
         case 'Set': {
-          const target = s.target.path.join(' ').replace(/^meta /, '');
+          const target = pathText(s.target.path).replace(/^meta /, '');
           const val = valueOf(s.value, ctx);
           if (target === 'mark') ctx.mark = val;
           else if (target === 'ct mark' && !ctx.conn.untracked) ctx.conn.ctMark = val ?? ctx.conn.ctMark;

@@ -1,6 +1,7 @@
 import type * as A from '../syntax/ast';
 import type { Span } from '../core/span';
 import type { SemanticRuleKey } from './codes';
+import { pathText } from '../syntax/node-builders';
 
 /**
  * Checks on one rule that nft makes while evaluating it (nft `src/evaluate.c`), for
@@ -40,7 +41,7 @@ const PORT_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th']);
 function selectorWidth(e: A.Expr): number | undefined {
   if (e.kind === 'RawPayload') return rawLength(e);
   if (e.kind !== 'Selector') return undefined;
-  const p = e.path.join(' ');
+  const p = pathText(e.path);
   if (WIDTHS[p] !== undefined) return WIDTHS[p];
   if (e.path.length === 2 && PORT_PROTOS.has(e.path[0]) && (e.path[1] === 'sport' || e.path[1] === 'dport')) return 16;
   return undefined;
@@ -102,7 +103,7 @@ export function checkRule(rule: A.Rule, host: RuleCheckHost): void {
         if (s.target?.kind === 'AnonChain') for (const r of s.target.rules ?? []) if (r) checkRule(r, host);
         break;
     }
-    if (host.text.slice(s.span.start, s.span.end).match(L4_WORDS) && s.kind !== 'Nat') sawTransport = true;
+    if (s.kind !== 'Nat' && L4_WORDS.test(host.text.slice(s.span.start, s.span.end))) sawTransport = true;
   }
 }
 
@@ -137,7 +138,7 @@ function checkMatch(m: A.MatchStmt, host: RuleCheckHost, proto: { name: string; 
   }
   // Conflicting protocols: `ip protocol tcp udp dport 53` (evaluate.c `resolve_protocol_conflict`).
   if (left.kind === 'Selector') {
-    const p = left.path.join(' ');
+    const p = pathText(left.path);
     if (PROTO_MATCH.has(p) && (m.op === undefined || m.op === '==')) {
       const v = host.deref(m.right);
       if (v && (v.kind === 'Word' || v.kind === 'KeywordValue') && L4_NUMBERS[v.text] !== undefined) return { name: v.text, num: L4_NUMBERS[v.text] };

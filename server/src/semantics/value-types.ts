@@ -2,6 +2,7 @@ import type * as A from '../syntax/ast';
 import type { Span } from '../core/span';
 import { CT_STATES, PROTOCOL_NAMES, SERVICE_NAMES } from './well-known-names';
 import type { SemanticRuleKey } from './codes';
+import { pathText } from '../syntax/node-builders';
 
 /**
  * The few datatypes we check values against, named as nft names them (`nft describe`).
@@ -20,7 +21,7 @@ const PORT_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th']);
 
 /** The datatype of a selector path, for the selectors we check (nft `src/proto.c` templates). */
 export function selectorType(path: readonly string[]): CheckedType | undefined {
-  const p = path.join(' ');
+  const p = pathText(path);
   if (p === 'ip saddr' || p === 'ip daddr' || p === 'arp saddr ip' || p === 'arp daddr ip') return 'ipv4_addr';
   if (p === 'ip6 saddr' || p === 'ip6 daddr') return 'ipv6_addr';
   if (p === 'ether saddr' || p === 'ether daddr' || p === 'arp saddr ether' || p === 'arp daddr ether') return 'ether_addr';

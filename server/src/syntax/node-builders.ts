@@ -53,6 +53,18 @@ export function sharedPath(words: string[]): readonly string[] {
   return (node.path ??= Object.freeze(words.slice()));
 }
 
+const PATH_TEXTS = new WeakMap<readonly string[], string>();
+
+/**
+ * A selector path's words joined by spaces (`ip saddr`), made once per path array: the checks ask
+ * for it at every match, and most paths are shared (sharedPath).
+ */
+export function pathText(path: readonly string[]): string {
+  let text = PATH_TEXTS.get(path);
+  if (text === undefined) PATH_TEXTS.set(path, (text = path.join(' ')));
+  return text;
+}
+
 export function unquote(image: string): string {
   return image.length >= 2 && image.startsWith('"') && image.endsWith('"') ? image.slice(1, -1) : image.replace(/^"/, '');
 }

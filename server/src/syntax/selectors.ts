@@ -197,11 +197,14 @@ export function childWords(node: SelectorNode): string[] {
   return node.children ? Object.keys(node.children) : [];
 }
 
+const COMPLETE = new WeakMap<SelectorNode, boolean>();
+
 export function isComplete(node: SelectorNode): boolean {
   if (node.terminal !== undefined) return node.terminal;
-  // Whether `children` has any key, without Object.keys' array (asked at every word of every selector).
-  for (const key in node.children) if (Object.prototype.hasOwnProperty.call(node.children, key)) return false;
-  return true;
+  // Asked at every word of every selector: worked out once per node.
+  let complete = COMPLETE.get(node);
+  if (complete === undefined) COMPLETE.set(node, (complete = !node.children || Object.keys(node.children).length === 0));
+  return complete;
 }
 
 /** Meta keys a `meta … set` statement may write (nft(8), META STATEMENT). */

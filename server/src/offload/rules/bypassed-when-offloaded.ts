@@ -4,6 +4,7 @@ import { OFFLOAD_RULES } from '../codes';
 import { allRules, finding, flowAddOf, INET_FAMILIES, type OffloadRule } from '../offload-context';
 import { excludeFromOffload } from '../fixes';
 import { chainLabel } from '../walk-chains';
+import { pathText } from '../../syntax/node-builders';
 
 /**
  * OFF006: once a flow is in the flowtable its packets are handled at netdev ingress and never reach
@@ -32,7 +33,7 @@ function kindOf(s: A.Statement): string | undefined {
     case 'SetUpdate': return s.op === 'delete' ? undefined : 'set-update';
     case 'Generic': return s.keyword === 'meter' ? 'meter' : s.keyword === 'queue' ? 'queue' : undefined;
     case 'Set': {
-      const p = s.target.path.join(' ');
+      const p = pathText(s.target.path);
       if (p === 'meta mark' || p === 'mark' || p === 'ct mark') return 'mark set';
       if (p.endsWith('dscp')) return 'dscp set';
       if (p === 'meta priority' || p === 'priority') return 'priority set';
@@ -43,7 +44,7 @@ function kindOf(s: A.Statement): string | undefined {
 }
 
 function firstPacketsOnly(r: A.Rule): boolean {
-  return r.statements.some((s) => s.kind === 'Match' && s.left.kind === 'Selector' && ((s.left.path.join(' ') === 'ct state' && !s.op && /^(new|untracked|invalid)$/.test(textOf(s.right))) || (s.left.path.join(' ') === 'tcp flags' && /syn/.test(textOf(s.right)) && !/ack/.test(textOf(s.right)))));
+  return r.statements.some((s) => s.kind === 'Match' && s.left.kind === 'Selector' && ((pathText(s.left.path) === 'ct state' && !s.op && /^(new|untracked|invalid)$/.test(textOf(s.right))) || (pathText(s.left.path) === 'tcp flags' && /syn/.test(textOf(s.right)) && !/ack/.test(textOf(s.right)))));
 }
 /**
  * Packets this rule sees are dropped, so they never belong to an offloaded flow: the rule
@@ -86,7 +87,7 @@ export const bypassedWhenOffloaded: OffloadRule = {
       const conditional = rule.rule.statements.some((s) => s.kind === 'Limit' || s.kind === 'Quota' || (s.kind === 'Generic' && s.keyword === 'meter'));
       const label = chainLabel(chain);
       // A rule that accepts all established traffic is the classic blocker (OFF002), not a class.
-      const allEstablished = rule.rule.statements.some((s) => s.kind === 'Match' && s.left.kind === 'Selector' && s.left.path.join(' ') === 'ct state' && /established/.test(textOf(s.right)));
+      const allEstablished = rule.rule.statements.some((s) => s.kind === 'Match' && s.left.kind === 'Selector' && pathText(s.left.path) === 'ct state' && /established/.test(textOf(s.right)));
       // Only leading matches describe the class (`iifname … tcp dport 5201` before `counter`).
       const leading: A.Statement[] = [];
       for (const st of rule.rule.statements) {

@@ -3,6 +3,7 @@ import type * as A from '../../syntax/ast';
 import type { ChainModel } from '../../semantics/model';
 import { OFFLOAD_RULES } from '../codes';
 import { allRules, finding, flowAddOf, INET_FAMILIES, type OffloadRule } from '../offload-context';
+import { pathText } from '../../syntax/node-builders';
 
 /**
  * OFF005: `ct helper set` (and synproxy) keeps the connection out of the flowtable: nft_flow_offload_eval
@@ -20,7 +21,7 @@ export const helperBlocksOffload: OffloadRule = {
     for (const { table, chain, rule } of rules) {
       if (!INET_FAMILIES.includes(table.family)) continue;
       for (const s of rule.rule.statements) {
-        if (s.kind === 'Set' && s.target.path.join(' ') === 'ct helper') {
+        if (s.kind === 'Set' && pathText(s.target.path) === 'ct helper') {
           const list = helpersByChain.get(chain) ?? [];
           list.push({ rule, stmt: s });
           helpersByChain.set(chain, list);
