@@ -2,7 +2,7 @@ import { EOF, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
-import { sp, tokSpan } from './node-builders';
+import { isPlainValue, plainValue, prefixOrRange, sp, tokSpan } from './node-builders';
 import { BARE_META_KEYS, INNER_PROTOCOLS, SELECTOR_ROOTS, isComplete, type SelectorNode } from './selectors';
 
 /*
@@ -83,4 +83,53 @@ export function plainVerdictAt(p: TokenPeek, at: number): { value: A.VerdictExpr
   if (n.tokenType !== T.Identifier) return undefined;
   const target: A.Ident = { kind: 'Ident', text: n.image, span: tokSpan(n), quoted: undefined };
   return { value: { kind: 'Verdict', verdict: v.image as A.VerdictKind, target, span: sp(v, n) }, len: 2 };
+}
+
+/**
+ * The set element at LA(1) as the grammar builds it, when it is a plain value, `a/len` or `a-b`
+ * of plain values, or `value : VERDICT`, and a comma follows; `len` counts its tokens, not the
+ * comma. Anything else is undefined, for the grammar's `setElement`.
+ */
+export function plainElementAt(p: TokenPeek): { element: A.SetElement; len: number } | undefined {
+  const a = p.LA(1);
+  if (!isPlainValue(a)) return undefined;
+  const b = p.LA(2);
+  if (b.tokenType === T.Comma) {
+    const key = plainValue(a);
+    return { element: { key, span: key.span }, len: 1 };
+  }
+  if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(p.LA(3)) && p.LA(4).tokenType === T.Comma) {
+    const key = prefixOrRange(a, b, p.LA(3));
+    return { element: { key, span: key.span }, len: 3 };
+  }
+  if (b.tokenType === T.Colon) {
+    const verdict = plainVerdictAt(p, 3);
+    if (!verdict || p.LA(3 + verdict.len).tokenType !== T.Comma) return undefined;
+    const len = 2 + verdict.len;
+    return { element: { key: plainValue(a), value: verdict.value, span: sp(a, p.LA(len)) }, len };
+  }
+  return undefined;
+}
+
+/**
+ * The most common right-hand side at LA(1), as the grammar's rhs rules build it: one plain value
+ * (`22`, `10.0.0.1`), one prefix or range of plain values (`10.0.0.0/8`, `1024-65535`), or a
+ * reserved word nft takes as a value (`udp`, `established`), with nothing after it that would
+ * make it part of a larger expression. It spans 3 tokens when it is a Prefix or Range, else 1.
+ */
+export function simpleRhsAt(p: TokenPeek): A.Expr | undefined {
+  const a = p.LA(1);
+  const b = p.LA(2);
+  if (isPlainValue(a)) {
+    if (!CONTINUES_RHS.has(b.tokenType)) return plainValue(a);
+    if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(p.LA(3)) && !CONTINUES_RHS.has(p.LA(4).tokenType)) return prefixOrRange(a, b, p.LA(3));
+    return undefined;
+  }
+  if (T.tokenMatcher(a, T.ValueKeyword) && !T.tokenMatcher(a, T.Word) && !CONTINUES_RHS.has(b.tokenType)) return { kind: 'KeywordValue', text: a.image, span: tokSpan(a) };
+  return undefined;
+}
+
+/** Tokens of what simpleRhsAt gave. */
+export function simpleRhsLength(e: A.Expr): number {
+  return e.kind === 'Prefix' || e.kind === 'Range' ? 3 : 1;
 }

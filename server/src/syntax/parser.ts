@@ -7,16 +7,17 @@ import { LazyLookaheadStrategy } from './lazy-lookahead';
 import type { ElementBlockToken } from './lexer';
 import { END_OF_INPUT, TokenWindow } from './token-window';
 import { PlainRuleReader, alternativesBeginningWith, expressionStatementHeads } from './plain-rule';
-import { fitted, isPlainValue, plainValue, prefixOrRange, sharedPath, sp, tokSpan, unquote } from './node-builders';
+import { fitted, sharedPath, sp, tokSpan, unquote } from './node-builders';
 import {
   BINOP_START,
-  CONTINUES_RHS,
   SELECTOR_FUNCTIONS,
   SEPARATORS,
   TIME_UNITS,
   continuesSelector,
   looksLikeSelector,
-  plainVerdictAt,
+  plainElementAt,
+  simpleRhsAt,
+  simpleRhsLength,
 } from './grammar-facts';
 import {
   SELECTOR_ROOTS,
@@ -51,7 +52,6 @@ export interface CustomError {
   span: Span;
 }
 
-const VERDICT_WORDS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
 const TCP_OPTION_WORDS = new Set([...TCP_OPTION_NAMES, 'kind', 'length', 'size', 'count', 'left', 'right', 'tsval', 'tsecr', 'subtype']);
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent']);
 
@@ -196,11 +196,6 @@ export class NftParser extends EmbeddedActionsParser {
 
   private spanFrom(start: IToken | undefined): Span {
     return sp(start, this.LA(0));
-  }
-
-  private isNext(word: string, k = 1): boolean {
-    const t = this.LA(k);
-    return t.tokenType !== EOF && t.image === word && (T.tokenMatcher(t, T.AnyWord));
   }
 
   private err(message: string, span: Span): void {
@@ -2635,28 +2630,13 @@ export class NftParser extends EmbeddedActionsParser {
    * the same tokens, and leaves anything else to them. Never used while Chevrotain records.
    */
   private simpleRhs(): A.Expr | undefined {
+    const e = simpleRhsAt(this);
+    if (!e) return undefined;
     const self = this as unknown as { SKIP_TOKEN(): IToken };
-    const a = this.LA(1);
-    const b = this.LA(2);
-    if (isPlainValue(a)) {
-      if (!CONTINUES_RHS.has(b.tokenType)) {
-        self.SKIP_TOKEN();
-        return plainValue(a);
-      }
-      if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && !CONTINUES_RHS.has(this.LA(4).tokenType)) {
-        const c = this.LA(3);
-        for (let i = 0; i < 3; i++) self.SKIP_TOKEN();
-        return prefixOrRange(a, b, c);
-      }
-      return undefined;
-    }
-    // A reserved word nft takes as a value (`udp`, `established`): keywordValue's node.
-    if (T.tokenMatcher(a, T.ValueKeyword) && !T.tokenMatcher(a, T.Word) && !CONTINUES_RHS.has(b.tokenType)) {
-      self.SKIP_TOKEN();
-      return { kind: 'KeywordValue', text: a.image, span: tokSpan(a) };
-    }
-    return undefined;
+    for (let i = simpleRhsLength(e); i > 0; i--) self.SKIP_TOKEN();
+    return e;
   }
+
 
   private rhsConcat = this.RULE('rhsConcat', (): A.Expr => {
     const start = this.LA(1);
@@ -2830,28 +2810,9 @@ export class NftParser extends EmbeddedActionsParser {
    */
   private fastElements(out: A.SetElement[]): void {
     const self = this as unknown as { SKIP_TOKEN(): IToken };
-    for (;;) {
-      const a = this.LA(1);
-      if (!isPlainValue(a)) return;
-      const b = this.LA(2);
-      let el: A.SetElement;
-      let len: number;
-      if (b.tokenType === T.Comma) {
-        const key = plainValue(a);
-        el = { key, span: key.span };
-        len = 1;
-      } else if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && this.LA(4).tokenType === T.Comma) {
-        const key = prefixOrRange(a, b, this.LA(3));
-        el = { key, span: key.span };
-        len = 3;
-      } else if (b.tokenType === T.Colon) {
-        const verdict = plainVerdictAt(this, 3);
-        if (!verdict || this.LA(3 + verdict.len).tokenType !== T.Comma) return;
-        len = 2 + verdict.len;
-        el = { key: plainValue(a), value: verdict.value, span: sp(a, this.LA(len)) };
-      } else return;
-      for (let i = 0; i < len + 1; i++) self.SKIP_TOKEN(); // the element and its comma
-      out.push(el);
+    for (let e = plainElementAt(this); e; e = plainElementAt(this)) {
+      for (let i = 0; i < e.len + 1; i++) self.SKIP_TOKEN(); // the element and its comma
+      out.push(e.element);
       // At most one newline after a comma (nft-grammar.md §4.3).
       if (this.LA(1).tokenType === T.Newline) {
         self.SKIP_TOKEN();
@@ -2859,6 +2820,7 @@ export class NftParser extends EmbeddedActionsParser {
       }
     }
   }
+
 
   private elementNewlines = this.RULE('elementNewlines', () => {
     let count = 0;

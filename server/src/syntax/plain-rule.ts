@@ -4,16 +4,18 @@ import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
 import type { ElementBlockToken } from './lexer';
-import { fitted, isPlainValue, plainValue, prefixOrRange, sharedPath, sp, tokSpan, unquote } from './node-builders';
+import { fitted, plainValue, sharedPath, sp, tokSpan, unquote } from './node-builders';
 import {
   BINOP_START,
-  CONTINUES_RHS,
   PLAIN_VERDICTS,
   SELECTOR_FUNCTIONS,
   TIME_UNITS,
   continuesSelector,
   looksLikeSelector,
+  plainElementAt,
   plainVerdictAt,
+  simpleRhsAt,
+  simpleRhsLength,
   type TokenPeek,
 } from './grammar-facts';
 import { BARE_META_KEYS, INNER_PROTOCOLS, SELECTOR_ROOTS, isComplete, type SelectorNode } from './selectors';
@@ -249,26 +251,11 @@ export class PlainRuleReader implements TokenPeek {
 
   /** The parser's simpleRhs: one plain value, prefix or range, or a value keyword, with nothing after it. */
   private simpleRhs(): A.Expr | undefined {
-    const a = this.LA(1);
-    const b = this.LA(2);
-    if (isPlainValue(a)) {
-      if (!CONTINUES_RHS.has(b.tokenType)) {
-        this.taken++;
-        return plainValue(a);
-      }
-      if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && !CONTINUES_RHS.has(this.LA(4).tokenType)) {
-        const c = this.LA(3);
-        this.taken += 3;
-        return prefixOrRange(a, b, c);
-      }
-      return undefined;
-    }
-    if (T.tokenMatcher(a, T.ValueKeyword) && !T.tokenMatcher(a, T.Word) && !CONTINUES_RHS.has(b.tokenType)) {
-      this.taken++;
-      return { kind: 'KeywordValue', text: a.image, span: tokSpan(a) };
-    }
-    return undefined;
+    const e = simpleRhsAt(this);
+    if (e) this.taken += simpleRhsLength(e);
+    return e;
   }
+
 
   /** rhsList after simpleRhs: comma-separated items (a List only for two or more). */
   private list(): A.Expr | undefined {
@@ -385,34 +372,17 @@ export class PlainRuleReader implements TokenPeek {
 
   /** The parser's fastElements, run where it runs; false where it leaves an error to the grammar. */
   private fastElements(out: A.SetElement[]): boolean {
-    for (;;) {
-      const a = this.LA(1);
-      if (!isPlainValue(a)) return true;
-      const b = this.LA(2);
-      let el: A.SetElement;
-      let len: number;
-      if (b.tokenType === T.Comma) {
-        const key = plainValue(a);
-        el = { key, span: key.span };
-        len = 1;
-      } else if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(this.LA(3)) && this.LA(4).tokenType === T.Comma) {
-        const key = prefixOrRange(a, b, this.LA(3));
-        el = { key, span: key.span };
-        len = 3;
-      } else if (b.tokenType === T.Colon) {
-        const verdict = plainVerdictAt(this, 3);
-        if (!verdict || this.LA(3 + verdict.len).tokenType !== T.Comma) return true;
-        len = 2 + verdict.len;
-        el = { key: plainValue(a), value: verdict.value, span: sp(a, this.LA(len)) };
-      } else return true;
-      this.taken += len + 1; // the element and its comma
-      out.push(el);
+    for (let e = plainElementAt(this); e; e = plainElementAt(this)) {
+      this.taken += e.len + 1; // the element and its comma
+      out.push(e.element);
       if (this.LA(1).tokenType === T.Newline) {
         this.taken++;
         if (this.LA(1).tokenType === T.Newline) return false;
       }
     }
+    return true;
   }
+
 
   /** setElement with setElementBody: a key, and a verdict if it is a map element. */
   private element(): A.SetElement | undefined {
