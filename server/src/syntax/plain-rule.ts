@@ -1,5 +1,4 @@
-import { Alternation, Alternative, NonTerminal, createTokenInstance, getLookaheadPaths, type IToken, type Rule, type TokenType } from 'chevrotain';
-import { EOF } from 'chevrotain';
+import { Alternation, Alternative, EOF, NonTerminal, createTokenInstance, getLookaheadPaths, type IToken, type Rule, type TokenType } from 'chevrotain';
 import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
@@ -37,7 +36,7 @@ import { BARE_META_KEYS, INNER_PROTOCOLS, SELECTOR_ROOTS, isComplete, type Selec
  *
  * Why: a generated 20k-rule ruleset spends most of its parse in Chevrotain's machinery, about
  * 20 rule calls and 10 lookahead decisions per rule, and in the garbage that makes
- * (test/bench). test/syntax/plain-rule.test.ts parses the whole corpus both ways and
+ * (bench/results.md). test/syntax/plain-rule.test.ts parses the whole corpus both ways and
  * compares the trees.
  */
 export class PlainRuleReader implements TokenPeek {
