@@ -16,7 +16,8 @@ import type { Span } from '../core/span';
 import type { FlowtableModel, RuleModel, RulesetModel, TableModel } from '../semantics/model';
 import { OFFLOAD_RULES } from './codes';
 import type { ConnState, FlowSpec, Packet, TraceStep } from './flow-model';
-import { baseChains, FactBook, findFlowtable, flowtableCovers, tablesFor, walkPacket, type WalkEvent } from './walk-chains';
+import { baseChains, describeFact, FactBook, findFlowtable, flowtableCovers, tablesFor, walkPacket, type WalkEvent } from './walk-chains';
+import { appendAll } from '../core/arrays';
 
 export type FlowVerdict = 'fast' | 'slow' | 'dropped';
 
@@ -44,6 +45,8 @@ interface Outcome {
   /** Index of the first packet delivered to the router itself (a `redirect`): the flow is not forwarded. */
   localAt?: number;
   facts: FactBook;
+  /** Rules evaluated over all packets. */
+  rulesRun: number;
 }
 
 const ELIGIBLE_PROTOS = [6, 17, 47];
@@ -71,7 +74,8 @@ export function packetsFor(flow: FlowSpec): Packet[] {
   return [first, reply, later, laterReply];
 }
 
-function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string, boolean>): Outcome {
+/** One run of the flow's packets; with `trace`, the steps are recorded too (for explain and the base run). */
+function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string, boolean>, trace = true): Outcome {
   const facts = new FactBook(fixed);
   const conn: ConnState = { ctMark: 0, helper: flow.helper, untracked: false, seqAdjust: false };
   const events: WalkEvent[] = [];
@@ -79,10 +83,12 @@ function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string
   const packets = packetsFor(flow);
   let droppedAt: number | undefined;
   let localAt: number | undefined;
+  let rulesRun = 0;
   for (let i = 0; i < packets.length; i++) {
-    const r = walkPacket(model, flow, packets[i], i, conn, facts);
-    events.push(...r.events);
-    steps.push(...r.steps);
+    const r = walkPacket(model, flow, packets[i], i, conn, facts, trace);
+    rulesRun += r.rulesRun;
+    appendAll(events, r.events);
+    appendAll(steps, r.steps);
     if (r.fate === 'local') {
       localAt = i;
       break;
@@ -110,7 +116,7 @@ function simulate(model: RulesetModel, flow: FlowSpec, fixed: ReadonlyMap<string
   if (droppedAt !== undefined) verdict = 'dropped';
   else if (localAt === undefined && ft && covered.orig && covered.reply) verdict = 'fast';
   else verdict = 'slow';
-  return { verdict, flowtable: ft, events, steps, covered, droppedAt, localAt, facts };
+  return { verdict, flowtable: ft, events, steps, covered, droppedAt, localAt, facts, rulesRun };
 }
 
 /** Index of the first packet `flow add` could accept: TCP after the handshake, others from the 2nd packet. */
@@ -121,6 +127,14 @@ function firstEligible(flow: FlowSpec): number {
 /** Simulations predictFlow runs beyond the first, flipping open facts to find other verdicts. */
 const MAX_EXPLORED = 32;
 
+/**
+ * Rules those runs may evaluate in all, for one flow. Each run walks every rule the packets
+ * meet, so on a chain of 40k rules 32 runs took minutes; the runs stop once past this budget
+ * (a few on such a chain, all 32 on usual rulesets). They only find alternative verdicts:
+ * the findings come from the first run.
+ */
+const EXPLORE_BUDGET = 200_000;
+
 export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction {
   const base = simulate(model, flow, new Map());
   // Explore the open facts (bounded): each run may discover new ones behind a fact assumed to match,
@@ -129,15 +143,18 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
   const descriptions = new Map(base.facts.open);
   const assumed = new Map(base.facts.assumed);
   /** A fact the other way round from its assumption, in words. */
-  const flipped = (k: string) => (assumed.get(k) ? `it is not so that ${descriptions.get(k) ?? k}` : `${descriptions.get(k) ?? k} held`);
+  const describe = (k: string) => describeFact(descriptions.get(k)) ?? k;
+  const flipped = (k: string) => (assumed.get(k) ? `it is not so that ${describe(k)}` : `${describe(k)} held`);
   // Breadth first, at most MAX_EXPLORED runs. The queue never holds more than the runs left: a
   // verdict map with thousands of elements has a fact per element, and queueing a flip of each
   // after every run cost more than all the runs (the same runs happen, in the same order).
   const queue: Map<string, boolean>[] = [...base.facts.open.keys()].slice(0, MAX_EXPLORED).map((k) => new Map([[k, !assumed.get(k)]]));
   const seen = new Set(queue.map((m) => [...m.keys()].sort().join('|')));
-  for (let runs = 0; queue.length && runs < MAX_EXPLORED; runs++) {
+  let spent = 0;
+  for (let runs = 0; queue.length && runs < MAX_EXPLORED && spent < EXPLORE_BUDGET; runs++) {
     const fixed = queue.shift()!;
-    const o = simulate(model, flow, fixed);
+    const o = simulate(model, flow, fixed, false);
+    spent += o.rulesRun;
     for (const [k, d] of o.facts.open) descriptions.set(k, d);
     for (const [k, a] of o.facts.assumed) if (!assumed.has(k)) assumed.set(k, a);
     if (o.verdict !== base.verdict && !alternatives.some((a) => a.verdict === o.verdict))
@@ -157,8 +174,8 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
   if (alternatives.length) {
     const first = reasons[0]?.span ?? { start: 0, end: 0 };
     const taken = [...descriptions.keys()].slice(0, 5);
-    const against = taken.filter((k) => !assumed.get(k)).map((k) => descriptions.get(k));
-    const towards = taken.filter((k) => assumed.get(k)).map((k) => descriptions.get(k));
+    const against = taken.filter((k) => !assumed.get(k)).map(describe);
+    const towards = taken.filter((k) => assumed.get(k)).map(describe);
     const assumes = [
       ...(against.length ? [`that these open facts do not hold: ${against.join('; ')}`] : []),
       ...(towards.length ? [`that ${towards.join('; ')}`] : []),
@@ -168,7 +185,7 @@ export function predictFlow(model: RulesetModel, flow: FlowSpec): FlowPrediction
   // UDP timing (offload.md §7): state what the other timing would do.
   if (flow.l4proto === 17) {
     const otherTiming: FlowSpec = { ...flow, udpTiming: flow.udpTiming === 'stream' ? 'reply' : 'stream' };
-    const other = simulate(model, otherTiming, new Map());
+    const other = simulate(model, otherTiming, new Map(), false);
     if (other.verdict !== base.verdict) {
       const at = reasons[0] ?? { file: '', span: { start: 0, end: 0 } };
       reasons.push(reason('udpTiming', flow.udpTiming === 'stream'

@@ -22,18 +22,43 @@ import { pathText } from '../syntax/node-builders';
  * else the one assumed when the fact was met (usually that it does not hold).
  */
 export class FactBook {
-  readonly open = new Map<string, string>();
+  /** Each open fact's description, or what makes it (describeFact turns it into words). */
+  readonly open = new Map<string, FactDescription>();
   /** What each open fact is assumed to be when nothing fixes it. */
   readonly assumed = new Map<string, boolean>();
   constructor(private readonly fixed: ReadonlyMap<string, boolean> = new Map()) {}
-  /** `description` may be a function: it is called only for a fact not seen before. */
-  decide(key: string, description: string | (() => string), assumed = false): boolean {
+  /** `description` may be a function, called only if the fact is described (describeFact). */
+  decide(key: string, description: FactDescription, assumed = false): boolean {
     if (!this.open.has(key)) {
-      this.open.set(key, typeof description === 'string' ? description : description());
+      this.open.set(key, description);
       this.assumed.set(key, assumed);
     }
     return this.fixed.get(key) ?? assumed;
   }
+}
+
+export type FactDescription = string | (() => string);
+
+export function describeFact(d: FactDescription | undefined): string | undefined {
+  return typeof d === 'function' ? d() : d;
+}
+
+/** Small numbers for file paths in fact keys (shorter keys hash faster; a key is made per rule and packet). */
+const FILE_IDS = new Map<string, number>();
+
+function fileId(file: string): number {
+  let id = FILE_IDS.get(file);
+  if (id === undefined) FILE_IDS.set(file, (id = FILE_IDS.size));
+  return id;
+}
+
+const PACKET_KEYS = new WeakMap<object, string>();
+
+/** The part of a fact key that names the packet as a chain sees it (addresses and ports), once per view. */
+function packetKey(p: EvalContext['packet']): string {
+  let key = PACKET_KEYS.get(p);
+  if (key === undefined) PACKET_KEYS.set(p, (key = `${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.sport}>${p.dport}`));
+  return key;
 }
 
 export type Ineligible = 'invalid-hook' | 'unknown-flowtable' | 'ipsec' | 'untracked' | 'proto' | 'gre-nat' | 'tcp-fin' | 'not-assured' | 'helper' | 'seqadj' | 'unconfirmed' | 'already';
@@ -56,6 +81,8 @@ export interface PacketResult {
   events: WalkEvent[];
   /** Flow add statements in forward chains this packet's walk passed through (evaluated or not). */
   sawFlowAdd: boolean;
+  /** Rules evaluated for this packet (predictFlow's measure of work). */
+  rulesRun: number;
 }
 
 const HOOKS = ['prerouting', 'forward', 'postrouting'] as const;
@@ -114,11 +141,15 @@ interface Frame {
 
 type ChainOutcome = 'accept' | 'drop' | 'queue' | 'return';
 
-/** Walks one packet. `conn` is updated in place (marks, helper, offload). */
-export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, pidx: number, conn: ConnState, facts: FactBook): PacketResult {
+/**
+ * Walks one packet. `conn` is updated in place (marks, helper, offload). Without `trace`, no
+ * steps are recorded: predictFlow's exploring runs need only the verdict and the facts, and
+ * building a step's text for every rule of every run was most of their cost.
+ */
+export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, pidx: number, conn: ConnState, facts: FactBook, trace = true): PacketResult {
   const steps: TraceStep[] = [];
   const events: WalkEvent[] = [];
-  const res: PacketResult = { fate: 'forwarded', steps, events, sawFlowAdd: false };
+  const res: PacketResult = { fate: 'forwarded', steps, events, sawFlowAdd: false, rulesRun: 0 };
   let mark: number | undefined = flow.mark ?? 0;
   let untracked = false;
   /** The destination NAT conntrack recorded for a live flow (the same for every chain this packet meets). */
@@ -140,8 +171,8 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
       beforeConntrack, orig: { saddr: flow.saddr, daddr: flow.daddr, sport: flow.sport, dport: flow.dport }, ipsec: !!flow.ipsec,
     };
     const where = hook === 'ingress' ? `, ingress on ${packet.iif}` : '';
-    step({ kind: 'chain', hook, chain: chainLabel(chain), priority: h.priority, result: `enter base chain (${h.type}${where}, priority ${h.priorityText || h.priority}, policy ${chain.policy ?? 'accept'})`, file: chain.decl.file, span: h.loc.span });
-    const out = runChain(chain, ctx, hook, 0, [], chain.rules.map((r) => ({ rule: r.rule, text: r.text, file: r.file })));
+    if (trace) step({ kind: 'chain', hook, chain: chainLabel(chain), priority: h.priority, result: `enter base chain (${h.type}${where}, priority ${h.priorityText || h.priority}, policy ${chain.policy ?? 'accept'})`, file: chain.decl.file, span: h.loc.span });
+    const out = runChain(chain, ctx, hook, 0, [], chain.rules);
     // Copy back state the chain changed. Ingress runs before conntrack: there is no connection to write to yet.
     mark = ctx.mark;
     if (hook !== 'ingress') {
@@ -154,7 +185,7 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
       conn.snat = ctx.conn.snat;
     }
     if (out === 'return') {
-      step({ kind: 'policy', hook, chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
+      if (trace) step({ kind: 'policy', hook, chain: chainLabel(chain), result: `end of chain: policy ${chain.policy ?? 'accept'}`, file: chain.decl.file, span: h.loc.span });
       if (chain.policy === 'drop') {
         events.push({ kind: 'dropped', packet: pidx, chain: chainLabel(chain), chainSpan: h.loc.span, file: chain.decl.file, policy: true });
         res.fate = 'dropped';
@@ -186,11 +217,11 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     if (ft) {
       const cov = flowtableCovers(ft, packet.iif, facts, flow.deviceStack);
       if (cov === 'match') {
-        step({ kind: 'bypass', hook: 'ingress', result: `flowtable ${ft.table.family} ${ft.table.name} ${ft.name} hit on ${packet.iif ?? '(input interface)'}: fast path, no chain below runs`, file: ft.decl.file, span: ft.decl.span });
+        if (trace) step({ kind: 'bypass', hook: 'ingress', result: `flowtable ${ft.table.family} ${ft.table.name} ${ft.name} hit on ${packet.iif ?? '(input interface)'}: fast path, no chain below runs`, file: ft.decl.file, span: ft.decl.span });
         res.fate = 'fast';
         return res;
       }
-      step({ kind: 'note', hook: 'ingress', result: `flowtable ${ft.name} has no hook on ${packet.iif ?? 'the input interface'}${cov === 'unknown' ? ' (assumed; the ruleset leaves it open)' : ''}: this direction stays on the slow path`, file: ft.decl.file, span: ft.decl.span });
+      if (trace) step({ kind: 'note', hook: 'ingress', result: `flowtable ${ft.name} has no hook on ${packet.iif ?? 'the input interface'}${cov === 'unknown' ? ' (assumed; the ruleset leaves it open)' : ''}: this direction stays on the slow path`, file: ft.decl.file, span: ft.decl.span });
     }
   }
 
@@ -199,14 +230,14 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
 
   // Replies of a redirected connection come from the router's own sockets (output), not through forward.
   if (packet.dir === 'reply' && deliveredLocally(conn.dnat)) {
-    step({ kind: 'note', result: 'the connection was redirected to the router itself: replies come from its own sockets, not through forward' });
+    if (trace) step({ kind: 'note', result: 'the connection was redirected to the router itself: replies come from its own sockets, not through forward' });
     res.fate = 'local';
     return res;
   }
 
   for (const hook of HOOKS) {
     if (hook === 'forward' && deliveredLocally(conn.dnat)) {
-      step({ kind: 'note', hook, result: 'redirected to the router itself: delivered to input, not forwarded' });
+      if (trace) step({ kind: 'note', hook, result: 'redirected to the router itself: delivered to input, not forwarded' });
       res.fate = 'local';
       return res;
     }
@@ -239,10 +270,12 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
     if (depth > MAX_DEPTH) return 'return';
     const frame: Frame = { chain, rules, index: 0 };
     const frames = [...stack, frame];
+    const label = chainLabel(chain);
     for (let i = 0; i < rules.length; i++) {
       frame.index = i;
       const r = rules[i];
-      const ref: RuleRef = { file: r.file, span: r.rule.span, text: r.text, chain: chainLabel(chain) };
+      const ref: RuleRef = { file: r.file, span: r.rule.span, text: r.text, chain: label };
+      res.rulesRun++;
       const o = runRule(r.rule, ref, chain, ctx, hook, depth, frames);
       if (o === 'next') continue;
       if (o === 'return') return 'return';
@@ -265,22 +298,22 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
         case 'Match': {
           const m = evalMatch(s, ctx);
           let r = m.result;
-          const mtext = textOf(ref, s.span);
           if (r === 'unknown') {
-            const p = ctx.packet;
-            const key = `${ref.file}:${s.span.start}:${p.iif}>${p.oif}:${p.saddr}>${p.daddr}:${p.sport}>${p.dport}`;
-            r = facts.decide(key, `\`${mtext}\` (${m.why ?? 'not modelled'})`) ? 'match' : 'no-match';
+            // A fact per statement and packet view. Its description is made only when asked for:
+            // predictFlow's runs meet every rule of a big chain, and describe a few of them.
+            const key = `${fileId(ref.file)}:${s.span.start}:${packetKey(ctx.packet)}`;
+            r = facts.decide(key, () => `\`${textOf(ref, s.span)}\` (${m.why ?? 'not modelled'})`) ? 'match' : 'no-match';
             if (hasFlowAdd(rule)) res.sawFlowAdd = true;
-            step({ kind: 'rule', hook, chain: ref.chain, result: `unknown: \`${mtext}\` (${m.why ?? 'not modelled'}); assumed ${r === 'match' ? 'to match' : 'not to match'}`, file: ref.file, span: ref.span, text: ref.text });
+            if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `unknown: \`${textOf(ref, s.span)}\` (${m.why ?? 'not modelled'}); assumed ${r === 'match' ? 'to match' : 'not to match'}`, file: ref.file, span: ref.span, text: ref.text });
           }
           if (r === 'no-match') {
             if (hasFlowAdd(rule) && isEligible(ctx, chain, hook) === undefined) {
               const head = s.left.kind === 'Selector' ? s.left.path[0] : undefined;
               const otherFamily = (head === 'ip' && ctx.family === 'ip6') || (head === 'ip6' && ctx.family === 'ip');
-              events.push({ kind: 'guard', packet: pidx, rule: ref, match: s.span, matchText: mtext, otherFamily });
+              events.push({ kind: 'guard', packet: pidx, rule: ref, match: s.span, matchText: textOf(ref, s.span), otherFamily });
             }
             if (hasFlowAdd(rule)) res.sawFlowAdd = true;
-            step({ kind: 'rule', hook, chain: ref.chain, result: `no match (\`${mtext}\`)`, file: ref.file, span: ref.span, text: ref.text });
+            if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `no match (\`${textOf(ref, s.span)}\`)`, file: ref.file, span: ref.span, text: ref.text });
             return 'next';
           }
           break;
@@ -291,21 +324,21 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
           if (why) {
             const verdictSkipped = stmts.slice(si + 1).some((x) => x.kind === 'Verdict');
             events.push({ kind: 'ineligible', packet: pidx, rule: ref, why, verdictSkipped });
-            step({ kind: 'rule', hook, chain: ref.chain, result: `flow add @${s.flowtable?.text ?? '?'}: not offloaded (${INELIGIBLE_TEXT[why]}); the rule ends here${verdictSkipped ? ', its verdict does not run' : ''}`, file: ref.file, span: ref.span, text: ref.text });
+            if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `flow add @${s.flowtable?.text ?? '?'}: not offloaded (${INELIGIBLE_TEXT[why]}); the rule ends here${verdictSkipped ? ', its verdict does not run' : ''}`, file: ref.file, span: ref.span, text: ref.text });
             flowAddBroke = true;
             return 'next';
           }
           const ft = chain.table.flowtables.get(s.flowtable!.text)!;
           ctx.conn.offloaded = { flowtableKey: `${ft.table.key} ${ft.name}`, byPacket: pidx, rule: ref };
           events.push({ kind: 'offloaded', packet: pidx, rule: ref, flowtable: ft });
-          step({ kind: 'offload', hook, chain: ref.chain, result: `flow add @${ft.name}: both directions enter flowtable ${ft.table.family} ${ft.table.name} ${ft.name}`, file: ref.file, span: ref.span, text: ref.text });
+          if (trace) step({ kind: 'offload', hook, chain: ref.chain, result: `flow add @${ft.name}: both directions enter flowtable ${ft.table.family} ${ft.table.name} ${ft.name}`, file: ref.file, span: ref.span, text: ref.text });
           break;
         }
         case 'Verdict': {
           if (s.map) {
             const v = evalVerdictMap(s.map, ctx, ref);
             if (!v) {
-              step({ kind: 'rule', hook, chain: ref.chain, result: 'verdict map: no element matches', file: ref.file, span: ref.span, text: ref.text });
+              if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: 'verdict map: no element matches', file: ref.file, span: ref.span, text: ref.text });
               return 'next';
             }
             return doVerdict(v.verdict, v.target, ref, chain, ctx, hook, depth, frames, 'verdict map → ');
@@ -335,10 +368,10 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
               events.push({ kind: 'notrack', packet: pidx, rule: ref });
             }
           } else if (kw === 'reject') {
-            step({ kind: 'rule', hook, chain: ref.chain, result: 'match → reject', file: ref.file, span: ref.span, text: ref.text });
+            if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: 'match → reject', file: ref.file, span: ref.span, text: ref.text });
             return 'drop';
           } else if (kw === 'queue') {
-            step({ kind: 'rule', hook, chain: ref.chain, result: 'match → queue (userspace verdict resumes at the next base chain)', file: ref.file, span: ref.span, text: ref.text });
+            if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: 'match → queue (userspace verdict resumes at the next base chain)', file: ref.file, span: ref.span, text: ref.text });
             return 'queue';
           } else if (kw === 'synproxy') {
             ctx.conn.seqAdjust = true;
@@ -351,18 +384,18 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
         case 'Quota':
           // Assume normal traffic: under a `limit rate`/`quota`, so `… over` does not match.
           if (s.over) {
-            step({ kind: 'rule', hook, chain: ref.chain, result: `no match (\`${textOf(ref, s.span)}\` assumed not exceeded)`, file: ref.file, span: ref.span, text: ref.text });
+            if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `no match (\`${textOf(ref, s.span)}\` assumed not exceeded)`, file: ref.file, span: ref.span, text: ref.text });
             return 'next';
           }
           break;
         case 'Nat': {
           const nat = applyNatStatement(s, ctx, basePriority);
           if (!nat.applied) {
-            step({ kind: 'rule', hook, chain: ref.chain, result: `no match (${nat.description})`, file: ref.file, span: ref.span, text: ref.text });
+            if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `no match (${nat.description})`, file: ref.file, span: ref.span, text: ref.text });
             return 'next';
           }
           if (ctx.conn.dnat?.local) events.push({ kind: 'redirected', packet: pidx, rule: ref });
-          step({ kind: 'rule', hook, chain: ref.chain, result: `match → ${nat.description} (ends the chain)`, file: ref.file, span: ref.span, text: ref.text });
+          if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `match → ${nat.description} (ends the chain)`, file: ref.file, span: ref.span, text: ref.text });
           return 'accept';
         }
         default:
@@ -370,31 +403,31 @@ export function walkPacket(model: RulesetModel, flow: FlowSpec, packet: Packet, 
       }
     }
     void flowAddBroke;
-    step({ kind: 'rule', hook, chain: ref.chain, result: 'match, no verdict: continue', file: ref.file, span: ref.span, text: ref.text });
+    if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: 'match, no verdict: continue', file: ref.file, span: ref.span, text: ref.text });
     return 'next';
   }
 
   function doVerdict(verdict: A.VerdictKind, target: A.VerdictStmt['target'], ref: RuleRef, chain: ChainModel, ctx: EvalContext, hook: string, depth: number, frames: Frame[], prefix: string): 'next' | ChainOutcome {
     if (verdict === 'continue') {
-      step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}continue`, file: ref.file, span: ref.span, text: ref.text });
+      if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}continue`, file: ref.file, span: ref.span, text: ref.text });
       return 'next';
     }
     if (verdict === 'jump' || verdict === 'goto') {
       const sub = resolveTarget(chain.table, target);
       if (!sub) {
-        step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}${verdict} to an unknown chain: treated as continue`, file: ref.file, span: ref.span, text: ref.text });
+        if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}${verdict} to an unknown chain: treated as continue`, file: ref.file, span: ref.span, text: ref.text });
         return 'next';
       }
-      step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}${verdict} ${sub.label}`, file: ref.file, span: ref.span, text: ref.text });
+      if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}${verdict} ${sub.label}`, file: ref.file, span: ref.span, text: ref.text });
       const out = runChain(sub.chain, ctx, hook, depth + 1, frames, sub.rules);
       if (out === 'return') {
         if (verdict === 'goto') return 'return';
-        step({ kind: 'note', hook, chain: ref.chain, result: `back from ${sub.label}`, file: ref.file, span: ref.span });
+        if (trace) step({ kind: 'note', hook, chain: ref.chain, result: `back from ${sub.label}`, file: ref.file, span: ref.span });
         return 'next';
       }
       return out;
     }
-    step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}match → ${verdict}`, file: ref.file, span: ref.span, text: ref.text });
+    if (trace) step({ kind: 'rule', hook, chain: ref.chain, result: `${prefix}match → ${verdict}`, file: ref.file, span: ref.span, text: ref.text });
     return verdict === 'accept' || verdict === 'drop' || verdict === 'queue' ? verdict : 'return';
   }
 

@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding';
 import type * as A from '../../syntax/ast';
+import type { ChainModel, RuleModel } from '../../semantics/model';
 import { OFFLOAD_RULES } from '../codes';
 import { allRules, finding, flowAddOf, INET_FAMILIES, type OffloadRule } from '../offload-context';
 import { excludeFromOffload } from '../fixes';
@@ -64,6 +65,22 @@ function textOf(e: A.Expr): string {
   return '?';
 }
 
+const FIRST_FLOW_ADD = new WeakMap<ChainModel, Map<string, RuleModel>>();
+
+/**
+ * The first `flow add` rule of a chain from each file. Looked up for every rule: searching the
+ * chain each time made a 5,000-rule chain quadratic.
+ */
+function firstFlowAddRules(chain: ChainModel): Map<string, RuleModel> {
+  let byFile = FIRST_FLOW_ADD.get(chain);
+  if (!byFile) {
+    byFile = new Map();
+    for (const r of chain.rules) if (!byFile.has(r.file) && flowAddOf(r.rule)) byFile.set(r.file, r);
+    FIRST_FLOW_ADD.set(chain, byFile);
+  }
+  return byFile;
+}
+
 export const bypassedWhenOffloaded: OffloadRule = {
   info: OFFLOAD_RULES.bypassed,
   check(ctx) {
@@ -80,7 +97,8 @@ export const bypassedWhenOffloaded: OffloadRule = {
       const fa = rule.rule.statements.findIndex((s) => s.kind === 'FlowOffload');
       // The `flow add` rule earlier in this chain, if any: moving an accepting rule above it
       // keeps that traffic off the fast path, so its counter/limit/log keeps working.
-      const flowAddRule = chain.rules.find((x) => x.index < rule.index && x.file === rule.file && flowAddOf(x.rule));
+      const first = firstFlowAddRules(chain).get(rule.file);
+      const flowAddRule = first && first.index < rule.index ? first : undefined;
       const accepts = rule.rule.statements.some((s) => s.kind === 'Verdict' && s.verdict === 'accept');
       // limit/quota/meter match only part of the class (the rest falls through to later rules),
       // so moving such a rule would change where the excess goes: no fix for those.
