@@ -70,7 +70,7 @@ export function representativePredictions(model: RulesetModel): OffloadContext['
 export function findOffloadBlockers(model: RulesetModel): Finding[] {
   const files = (model as RulesetModel & { files?: Map<string, { text: string }> }).files;
   // The findings drawn from predictions are all about a `flow add` (OFF002, OFF012, OFF013,
-  // OFF016): a ruleset without one needs none (48 flows walked through all its rules).
+  // OFF016): a ruleset without one needs none (up to 48 flows walked through its rules).
   const ctx: OffloadContext = {
     model,
     textOf: (file) => files?.get(file)?.text,
