@@ -2,7 +2,7 @@ import { EOF, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
-import { isPlainValue, plainValue, prefixOrRange, sp, tokSpan } from './node-builders';
+import { identOrStringNode, isPlainValue, keywordValueNode, plainValue, prefixOrRange, sp, tokSpan } from './node-builders';
 import { BARE_META_KEYS, INNER_PROTOCOLS, SELECTOR_ROOTS, isComplete, type SelectorNode } from './selectors';
 
 /*
@@ -81,7 +81,7 @@ export function plainVerdictAt(p: TokenPeek, at: number): { value: A.VerdictExpr
   if (v.tokenType !== kw('jump') && v.tokenType !== kw('goto')) return undefined;
   const n = p.LA(at + 1);
   if (n.tokenType !== T.Identifier) return undefined;
-  const target: A.Ident = { kind: 'Ident', text: n.image, span: tokSpan(n), quoted: undefined };
+  const target = identOrStringNode(n);
   return { value: { kind: 'Verdict', verdict: v.image as A.VerdictKind, target, span: sp(v, n) }, len: 2 };
 }
 
@@ -125,7 +125,7 @@ export function simpleRhsAt(p: TokenPeek): A.Expr | undefined {
     if ((b.tokenType === T.Slash || b.tokenType === T.Dash) && isPlainValue(p.LA(3)) && !CONTINUES_RHS.has(p.LA(4).tokenType)) return prefixOrRange(a, b, p.LA(3));
     return undefined;
   }
-  if (T.tokenMatcher(a, T.ValueKeyword) && !T.tokenMatcher(a, T.Word) && !CONTINUES_RHS.has(b.tokenType)) return { kind: 'KeywordValue', text: a.image, span: tokSpan(a) };
+  if (T.tokenMatcher(a, T.ValueKeyword) && !T.tokenMatcher(a, T.Word) && !CONTINUES_RHS.has(b.tokenType)) return keywordValueNode(a);
   return undefined;
 }
 

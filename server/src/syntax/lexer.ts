@@ -379,11 +379,13 @@ function scanWord(text: string, pos: number): WordMatch {
 /** Lists shorter than this go through the ordinary tokens (and so get per-token highlighting). */
 const ELEMENT_BLOCK_MIN = 64;
 
-/** A plain value at `pos`: address, number, non-keyword word or quoted string. */
 /** End of the value scanPlainValue found last (read at once by its caller). */
 let plainValueEnd = 0;
 
-/** The kind of plain value at `pos` (LEAF_*), its end in plainValueEnd; -1 if there is none. */
+/**
+ * The plain value at `pos` (address, number, non-keyword word or quoted string): its kind
+ * (LEAF_*), its end in plainValueEnd; -1 if there is none.
+ */
 function scanPlainValue(text: string, pos: number): number {
   const c = text.charCodeAt(pos);
   if (c === C.QUOTE) {

@@ -84,6 +84,21 @@ export function plainValue(t: IToken): A.Expr {
   return { kind: 'Word', text: t.image, span };
 }
 
+/** A name as the `ident` rule builds it (a word, used as it is written). */
+export function identNode(t: IToken): A.Ident {
+  return { kind: 'Ident', text: t.image, span: tokSpan(t) };
+}
+
+/** A name as the `identOrString` rule builds it: a word, or a quoted string without its quotes. */
+export function identOrStringNode(t: IToken): A.Ident {
+  return { kind: 'Ident', text: unquote(t.image), span: tokSpan(t), quoted: t.tokenType === T.QuotedString ? true : undefined };
+}
+
+/** A reserved word nft takes as a value (`udp`, `established`), as the `keywordValue` rule builds it. */
+export function keywordValueNode(t: IToken): A.Expr {
+  return { kind: 'KeywordValue', text: t.image, span: tokSpan(t) };
+}
+
 /** `a/c` or `a-c` of plain values (`op` says which), as rhsRange builds it. */
 export function prefixOrRange(a: IToken, op: IToken, c: IToken): A.Expr {
   const span = sp(a, c);

@@ -7,7 +7,7 @@ import { LazyLookaheadStrategy } from './lazy-lookahead';
 import type { ElementBlockToken } from './lexer';
 import { END_OF_INPUT, TokenWindow } from './token-window';
 import { PlainRuleReader, alternativesBeginningWith, expressionStatementHeads } from './plain-rule';
-import { fitted, sharedPath, sp, tokSpan, unquote } from './node-builders';
+import { fitted, identNode, identOrStringNode, keywordValueNode, plainValue, sharedPath, sp, tokSpan, unquote } from './node-builders';
 import {
   BINOP_START,
   SELECTOR_FUNCTIONS,
@@ -86,8 +86,7 @@ export class NftParser extends EmbeddedActionsParser {
     const reader = this.plainRules;
     const plain = reader?.read();
     if (!plain) return undefined;
-    const self = this as unknown as { consumeToken(): void };
-    for (let i = reader!.length; i > 0; i--) self.consumeToken();
+    for (let i = reader!.length; i > 0; i--) this.takeToken();
     return plain;
   }
 
@@ -168,17 +167,28 @@ export class NftParser extends EmbeddedActionsParser {
 
   override SKIP_TOKEN(): IToken {
     if (this.LA(1).tokenType === EOF) return this.LA(1);
-    (this as unknown as { consumeToken(): void }).consumeToken();
+    this.takeToken();
     return this.LA(1);
   }
 
   moveToTerminatedState(): void {
-    while (this.LA(1).tokenType !== EOF) (this as unknown as { consumeToken(): void }).consumeToken();
+    while (this.LA(1).tokenType !== EOF) this.takeToken();
+  }
+
+  /** Takes the next token (Chevrotain's consumeToken, which its types do not expose). */
+  private takeToken(): void {
+    (this as unknown as { consumeToken(): void }).consumeToken();
+  }
+
+  /** A newline or `;` between block items, taken as the `separator` rule would take it; false if there is none. */
+  private takeSeparator(): boolean {
+    if (!SEPARATORS.has(this.LA(1).tokenType)) return false;
+    this.takeToken();
+    return true;
   }
 
   /** Skips to the next newline or `;` at this brace depth, or to the `}` closing it. */
   private skipToSeparator(openBraces = 0): void {
-    const self = this as unknown as { SKIP_TOKEN(): IToken };
     let depth = openBraces;
     for (;;) {
       const t = this.LA(1).tokenType;
@@ -186,7 +196,7 @@ export class NftParser extends EmbeddedActionsParser {
       if (depth === 0 && (t === T.Newline || t === T.Semicolon || t === T.RBrace)) return;
       if (t === T.LBrace) depth++;
       else if (t === T.RBrace) depth--;
-      self.SKIP_TOKEN();
+      this.SKIP_TOKEN();
     }
   }
 
@@ -215,7 +225,7 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(T.Word) },
       { ALT: () => this.CONSUME(kw('last')) },
     ]);
-    return { kind: 'Ident', text: t.image, span: tokSpan(t) };
+    return identNode(t);
   });
 
   /** A name that may also be quoted (flowtable references, devices, log prefixes...). */
@@ -225,12 +235,7 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(kw('last')) },
       { ALT: () => this.CONSUME(T.QuotedString) },
     ]);
-    return this.ACTION(() => ({
-      kind: 'Ident' as const,
-      text: unquote(t.image),
-      span: tokSpan(t),
-      quoted: t.tokenType === T.QuotedString ? true : undefined,
-    }));
+    return this.ACTION(() => identOrStringNode(t));
   });
 
   private separator = this.RULE('separator', () => {
@@ -246,7 +251,7 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(kw('bridge')) },
       { ALT: () => this.CONSUME(kw('netdev')) },
     ]);
-    return { kind: 'Ident', text: t.image, span: tokSpan(t) };
+    return identNode(t);
   });
 
   /** `[family] table` */
@@ -634,7 +639,7 @@ export class NftParser extends EmbeddedActionsParser {
             const t = this.CONSUME(T.AnyWord);
             this.ACTION(() => {
               if (object === undefined && t.tokenType !== T.Identifier) object = t.image;
-              else names.push({ kind: 'Ident', text: t.image, span: tokSpan(t) });
+              else names.push(identNode(t));
               // `reset set|map` goes by name only (parser_bison.y `reset_cmd`: set_spec, since the
               // kernel cannot look a set up by handle; by handle it crashed nft, bogon
               // null_set_name_crash).
@@ -676,10 +681,7 @@ export class NftParser extends EmbeddedActionsParser {
     this.CONSUME(T.LBrace);
     this.MANY(() => {
       // A newline between items: what the separator alternative below would consume.
-      if (!this.RECORDING_PHASE && SEPARATORS.has(this.LA(1).tokenType)) {
-        (this as unknown as { consumeToken(): void }).consumeToken();
-        return;
-      }
+      if (!this.RECORDING_PHASE && this.takeSeparator()) return;
       this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.separator) },
         {
@@ -810,14 +812,10 @@ export class NftParser extends EmbeddedActionsParser {
     this.CONSUME(T.LBrace);
     this.MANY(() => {
       if (!this.RECORDING_PHASE) {
-        const t = this.LA(1).tokenType;
         // The newline after each rule: what the separator alternative below would consume.
-        if (SEPARATORS.has(t)) {
-          (this as unknown as { consumeToken(): void }).consumeToken();
-          return;
-        }
+        if (this.takeSeparator()) return;
         // A plain rule: what the chainItem alternative below would read, through chainItem and rule.
-        if (this.usePlainRules && this.chainRuleStarts.has(t)) {
+        if (this.usePlainRules && this.chainRuleStarts.has(this.LA(1).tokenType)) {
           const plain = this.takePlainRule();
           if (plain) {
             items.push(plain);
@@ -910,7 +908,7 @@ export class NftParser extends EmbeddedActionsParser {
 
   private verdictWordValue = this.RULE('verdictWordValue', (): A.Expr => {
     const t = this.OR([{ ALT: () => this.CONSUME(kw('accept')) }, { ALT: () => this.CONSUME(kw('drop')) }]);
-    return { kind: 'KeywordValue', text: t.image, span: tokSpan(t) };
+    return keywordValueNode(t);
   });
 
   private deviceValue = this.RULE('deviceValue', (): A.Expr => {
@@ -1538,7 +1536,7 @@ export class NftParser extends EmbeddedActionsParser {
   private objName = this.RULE('objName', (): A.Expr => {
     return this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
       // `counter name ip saddr map { … : "name" }` (object maps)
-      { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.stmtExpr) },
+      { GATE: () => looksLikeSelector(this), ALT: () => this.SUBRULE(this.stmtExpr) },
       { ALT: () => this.SUBRULE(this.variable) },
       {
         ALT: () => {
@@ -1947,7 +1945,7 @@ export class NftParser extends EmbeddedActionsParser {
                 GATE: () => ['numgen', 'jhash', 'symhash'].includes(this.LA(1).image),
                 ALT: () => this.SUBRULE1(this.stmtExpr),
               },
-              { ALT: () => this.SUBRULE1(this.rhsRange), GATE: () => !this.looksLikeSelector() },
+              { ALT: () => this.SUBRULE1(this.rhsRange), GATE: () => !looksLikeSelector(this) },
               {
                 ALT: () => {
                   // `queue to EXPR map { … }` (1.1.2+): a selector key needs a map.
@@ -2322,7 +2320,7 @@ export class NftParser extends EmbeddedActionsParser {
       const e = this.OR({
         IGNORE_AMBIGUITIES: true,
         DEF: [
-          { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsBinop) },
+          { GATE: () => looksLikeSelector(this), ALT: () => this.SUBRULE(this.lhsBinop) },
           { ALT: () => this.SUBRULE(this.rhsRange) },
         ],
       });
@@ -2365,7 +2363,7 @@ export class NftParser extends EmbeddedActionsParser {
     return this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
-        { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.selector) },
+        { GATE: () => looksLikeSelector(this), ALT: () => this.SUBRULE(this.selector) },
         { ALT: () => this.SUBRULE(this.rhsPrimary) },
       ],
     });
@@ -2416,7 +2414,7 @@ export class NftParser extends EmbeddedActionsParser {
       if (!node && BARE_META_KEYS.has(head.image)) node = {}; // bare meta key: complete
     });
     this.MANY({
-      GATE: () => this.selectorContinues(node),
+      GATE: () => continuesSelector(node, this.LA(1)),
       DEF: () => {
         this.OR1([
           {
@@ -2487,12 +2485,6 @@ export class NftParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({ kind: 'Selector' as const, path: sharedPath(path), pathStarts: fitted(pathStarts), args: args.length ? fitted(args) : undefined, span: this.spanFrom(head) }));
   });
-
-  /** The next token continues the selector path at `node`. */
-  private selectorContinues(node: SelectorNode | undefined): boolean {
-    return continuesSelector(node, this.LA(1));
-  }
-
 
   /** `fib saddr . iif oif` */
   private fibExpr = this.RULE('fibExpr', (): A.SelectorExpr => {
@@ -2584,7 +2576,7 @@ export class NftParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     return this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
       {
-        GATE: () => this.looksLikeSelector(),
+        GATE: () => looksLikeSelector(this),
         ALT: () => {
           const key = this.SUBRULE(this.lhsExpr);
           const m = this.OPTION(() => {
@@ -2597,12 +2589,6 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.rhsList) },
     ] });
   });
-
-  /** Whether the next tokens start a selector rather than a value (grammar-facts.ts). */
-  private looksLikeSelector(): boolean {
-    return looksLikeSelector(this);
-  }
-
 
   /** Right-hand side with bare comma lists: `established,related`. */
   private rhsList = this.RULE('rhsList', (): A.Expr => {
@@ -2632,11 +2618,9 @@ export class NftParser extends EmbeddedActionsParser {
   private simpleRhs(): A.Expr | undefined {
     const e = simpleRhsAt(this);
     if (!e) return undefined;
-    const self = this as unknown as { SKIP_TOKEN(): IToken };
-    for (let i = simpleRhsLength(e); i > 0; i--) self.SKIP_TOKEN();
+    for (let i = simpleRhsLength(e); i > 0; i--) this.SKIP_TOKEN();
     return e;
   }
-
 
   private rhsConcat = this.RULE('rhsConcat', (): A.Expr => {
     const start = this.LA(1);
@@ -2722,25 +2706,14 @@ export class NftParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(T.AsteriskString) },
       { ALT: () => this.CONSUME(T.Word) },
     ]);
-    return this.ACTION((): A.Expr => {
-      const span = tokSpan(t);
-      switch (t.tokenType) {
-        case T.NumberTok:
-          return { kind: 'Number', text: t.image, span };
-        case T.Address:
-          return { kind: 'Address', text: t.image, span };
-        case T.QuotedString:
-          return { kind: 'String', text: unquote(t.image), span };
-        default:
-          return { kind: 'Word', text: t.image, span };
-      }
-    });
+    // Every token here but a number, address or quoted string is a Word (AsteriskString too).
+    return this.ACTION(() => plainValue(t));
   });
 
   /** Reserved words that nft still takes as values (keyword_expr, primary_rhs_expr). */
   private keywordValue = this.RULE('keywordValue', (): A.Expr => {
     const t = this.CONSUME(T.ValueKeyword);
-    return { kind: 'KeywordValue', text: t.image, span: tokSpan(t) };
+    return keywordValueNode(t);
   });
 
   private variable = this.RULE('variable', (): A.VarExpr => {
@@ -2809,18 +2782,16 @@ export class NftParser extends EmbeddedActionsParser {
    * calls. Anything else is left to `setElement`. Builds the nodes the grammar would.
    */
   private fastElements(out: A.SetElement[]): void {
-    const self = this as unknown as { SKIP_TOKEN(): IToken };
     for (let e = plainElementAt(this); e; e = plainElementAt(this)) {
-      for (let i = 0; i < e.len + 1; i++) self.SKIP_TOKEN(); // the element and its comma
+      for (let i = 0; i < e.len + 1; i++) this.SKIP_TOKEN(); // the element and its comma
       out.push(e.element);
       // At most one newline after a comma (nft-grammar.md §4.3).
       if (this.LA(1).tokenType === T.Newline) {
-        self.SKIP_TOKEN();
+        this.SKIP_TOKEN();
         if (this.LA(1).tokenType === T.Newline) return; // let the grammar report it
       }
     }
   }
-
 
   private elementNewlines = this.RULE('elementNewlines', () => {
     let count = 0;
@@ -2842,7 +2813,7 @@ export class NftParser extends EmbeddedActionsParser {
       this.CONSUME(T.Colon);
       value = this.OR({ IGNORE_AMBIGUITIES: true, DEF: [
         { ALT: () => this.SUBRULE(this.verdict) },
-        { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsExpr) },
+        { GATE: () => looksLikeSelector(this), ALT: () => this.SUBRULE(this.lhsExpr) },
         { ALT: () => this.SUBRULE(this.rhsConcat) },
         {
           ALT: () => {
@@ -2868,7 +2839,7 @@ export class NftParser extends EmbeddedActionsParser {
     const key = this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
-        { GATE: () => this.looksLikeSelector(), ALT: () => this.SUBRULE(this.lhsExpr) },
+        { GATE: () => looksLikeSelector(this), ALT: () => this.SUBRULE(this.lhsExpr) },
         { ALT: () => this.SUBRULE(this.rhsConcat) },
       ],
     });
@@ -2916,7 +2887,6 @@ const TUNNEL_KEYS: Record<string, number> = { id: 2, ip: 3, ip6: 3, sport: 2, dp
 function exprText(e: A.Expr): string {
   return 'text' in e && typeof e.text === 'string' ? e.text : e.kind === 'SetLiteral' ? "'{'" : e.kind;
 }
-
 
 function tokenTypeLabel(t: TokenType): string {
   if (t === T.Word || t === T.Identifier || t === T.AnyWord) return 'string';

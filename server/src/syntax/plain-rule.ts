@@ -3,7 +3,7 @@ import type * as A from './ast';
 import * as T from './tokens';
 import { kw } from './tokens';
 import type { ElementBlockToken } from './lexer';
-import { fitted, plainValue, sharedPath, sp, tokSpan, unquote } from './node-builders';
+import { fitted, identNode, identOrStringNode, keywordValueNode, plainValue, sharedPath, sp, tokSpan, unquote } from './node-builders';
 import {
   BINOP_START,
   PLAIN_VERDICTS,
@@ -127,7 +127,7 @@ export class PlainRuleReader implements TokenPeek {
     const n = this.LA(2);
     let target: A.Ident | A.VarExpr;
     if (n.tokenType === T.QuotedString || T.tokenMatcher(n, T.Word)) {
-      target = { kind: 'Ident', text: unquote(n.image), span: tokSpan(n), quoted: n.tokenType === T.QuotedString ? true : undefined };
+      target = identOrStringNode(n);
       this.taken += 2;
     } else if (n.tokenType === T.Dollar) {
       this.taken++;
@@ -292,22 +292,17 @@ export class PlainRuleReader implements TokenPeek {
   private primary(): A.Expr | undefined {
     const t = this.LA(1);
     const tt = t.tokenType;
-    // literal
-    if (tt === T.NumberTok || tt === T.Address || tt === T.QuotedString) {
+    // literal: a number, address, quoted string, `eth*` or word
+    if (tt === T.NumberTok || tt === T.Address || tt === T.QuotedString || tt === T.AsteriskString || T.tokenMatcher(t, T.Word)) {
       this.taken++;
       return plainValue(t);
-    }
-    if (tt === T.AsteriskString || T.tokenMatcher(t, T.Word)) {
-      this.taken++;
-      return { kind: 'Word', text: t.image, span: tokSpan(t) };
     }
     if (tt === T.Dollar) return this.variable();
     if (tt === T.At) {
       const n = this.LA(2);
       if (n.tokenType !== T.QuotedString && !T.tokenMatcher(n, T.Word)) return undefined;
       this.taken += 2;
-      const name: A.Ident = { kind: 'Ident', text: unquote(n.image), span: tokSpan(n), quoted: n.tokenType === T.QuotedString ? true : undefined };
-      return { kind: 'SetRef', name, span: sp(t, n) };
+      return { kind: 'SetRef', name: identOrStringNode(n), span: sp(t, n) };
     }
     if (tt === T.ElementBlock) {
       this.taken++;
@@ -316,7 +311,7 @@ export class PlainRuleReader implements TokenPeek {
     if (tt === T.LBrace) return this.braceSet();
     if (T.tokenMatcher(t, T.ValueKeyword)) {
       this.taken++;
-      return { kind: 'KeywordValue', text: t.image, span: tokSpan(t) };
+      return keywordValueNode(t);
     }
     if (tt === T.Asterisk) {
       this.taken++;
@@ -331,7 +326,7 @@ export class PlainRuleReader implements TokenPeek {
     const n = this.LA(2);
     if (!T.tokenMatcher(n, T.Word)) return undefined;
     this.taken += 2;
-    return { kind: 'Var', name: { kind: 'Ident', text: n.image, span: tokSpan(n) }, span: sp(d, n) };
+    return { kind: 'Var', name: identNode(n), span: sp(d, n) };
   }
 
   /**
